@@ -1,0 +1,20 @@
+// Plan: a long export is rendered in the background; poll its status and fetch it when ready.
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-poll-url]");
+  if (!box || !window.fetch) { return; }
+  var statusUrl = box.getAttribute("data-poll-url");
+  var readyUrl = box.getAttribute("data-ready-url");
+  var attempts = 0;
+  function check() {
+    attempts += 1;
+    window.fetch(statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (status) {
+        if (status.ready) { window.location.assign(readyUrl); return; }
+        if (attempts < 120) { window.setTimeout(check, 2500); }
+      })
+      .catch(function () { if (attempts < 120) { window.setTimeout(check, 5000); } });
+  }
+  window.setTimeout(check, 1500);
+})();

@@ -1,0 +1,42 @@
+"""Prioritisation rounds through the API."""
+
+from tests import factories
+from tracker.extensions import db
+from tracker.measures.models import MeasureStatus
+
+
+def test_round_vote_close(client, world, bearer):
+    a, b = (factories.measure(world.process, world.hub_a, title=t, status=MeasureStatus.PROPOSAL) for t in "AB")
+    db.session.commit()
+    steering = bearer(world.steering)
+    created = client.post(f"/api/v1/processes/{world.process.id}/rounds", headers=steering, json={
+        "title": "Juni", "method": "dots", "measure_ids": [a.id, b.id], "points_per_voter": 5,
+        "max_points_per_measure": 3})
+    assert created.status_code == 201
+    round_id = created.json["id"]
+    company = bearer(world.company_a)
+    too_many = client.post(f"/api/v1/rounds/{round_id}/votes", headers=company,
+                           json={"votes": [{"measure_id": a.id, "points": 3}, {"measure_id": b.id, "points": 3}]})
+    assert too_many.status_code == 400
+    ok = client.post(f"/api/v1/rounds/{round_id}/votes", headers=company,
+                     json={"votes": [{"measure_id": a.id, "points": 1}, {"measure_id": b.id, "points": 3}]})
+    assert ok.status_code == 200
+    assert client.post(f"/api/v1/rounds/{round_id}/close", headers=company).status_code == 403
+    ranking = client.post(f"/api/v1/rounds/{round_id}/close", headers=steering).json["ranking"]
+    assert [(r["measure_id"], r["score"], r["rank"]) for r in ranking] == [(b.id, 3.0, 1), (a.id, 1.0, 2)]
+    late = client.post(f"/api/v1/rounds/{round_id}/votes", headers=company, json={"votes": []})
+    assert late.status_code == 409
+
+
+def test_only_steering_opens_rounds(client, world, bearer):
+    response = client.post(f"/api/v1/processes/{world.process.id}/rounds", headers=bearer(world.moderator_a),
+                           json={"title": "X", "method": "dots", "measure_ids": [world.measure_a.id],
+                                 "points_per_voter": 3})
+    assert response.status_code == 403
+
+
+def test_only_proposals_can_be_prioritised(client, world, bearer):
+    response = client.post(f"/api/v1/processes/{world.process.id}/rounds", headers=bearer(world.steering),
+                           json={"title": "X", "method": "dots", "measure_ids": [world.measure_a.id],
+                                 "points_per_voter": 3})
+    assert response.status_code == 400 and "measure_ids" in response.json["error"]["fields"]

@@ -1,0 +1,197 @@
+"""Fixtures: the app on a clean database (SQLite, or PostgreSQL via TEST_DATABASE_URL), clients, roles."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from tests import factories
+from tracker import create_app
+from tracker.accounts.models import Role, User
+from tracker.extensions import db
+from tracker.hubs.models import Hub
+from tracker.measures.models import Measure
+from tracker.organizations.models import Organization, OrganizationType
+from tracker.processes.models import Process
+from tracker.sessions.models import Session
+
+_schema_ready: set[str] = set()
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.getbasetemp() / "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def test_database_url(tmp_path_factory) -> str:
+    return database_url(tmp_path_factory)
+
+
+@pytest.fixture
+def app_config(test_database_url, tmp_path) -> dict:
+    """Override in a test module to change settings before the app is built."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": test_database_url,
+        "SECRET_KEY": "test-secret-key",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SCHEMA_CHECK": False,
+        "PASSWORD_TIME_COST": 1,
+        "PASSWORD_MEMORY_COST": 1024,
+        "SERVER_NAME": "localhost",
+    }
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Without this, the test's long-lived app context would share `g` (the logged-in user, the
+    locale) and the database session between requests of different clients. The test's own
+    session commits before each request and so sees what the request committed afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        if url not in _schema_ready:
+            db.drop_all()
+            db.create_all()
+            _schema_ready.add(url)
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app, app_config):
+    """make_app(**overrides): a second app on the same database, e.g. with rate limits on."""
+    made = []
+
+    def _make(**overrides):
+        other = create_app({**app_config, **overrides})
+        other.test_client_class = FreshContextClient
+        made.append(other)
+        return other
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) logs the test client in through the real login form."""
+
+    def _login(user: User, password: str = factories.PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return _login
+
+
+@pytest.fixture
+def bearer(app):
+    """bearer(user) -> headers with a fresh personal API token of that user."""
+    from tracker.api import tokens
+
+    def _headers(user):
+        token = tokens.create_token(user, "test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return _headers
+
+
+@dataclass
+class World:
+    """A small process with two hubs (A and B) and one user of each role."""
+
+    process: Process
+    hub_a: Hub
+    hub_b: Hub
+    org_a: Organization
+    org_b: Organization
+    partner: Organization
+    admin: User
+    steering: User
+    moderator_a: User
+    moderator_b: User
+    company_a: User
+    company_b: User
+    session_a: Session
+    session_b: Session
+    measure_a: Measure
+    measure_b: Measure
+
+
+@pytest.fixture
+def world(app) -> World:
+    process = factories.process(name="Masterplan Test")
+    partner = factories.organization(name="Wirtschaftsförderung", type=OrganizationType.AGENCY)
+    process.partners = [partner]
+    hub_a = factories.hub(process, name="Hub A", short_name="A")
+    hub_b = factories.hub(process, name="Hub B", short_name="B")
+    org_a = factories.organization(name="Alpha GmbH")
+    org_b = factories.organization(name="Beta GmbH")
+    company_a = factories.user(Role.COMPANY, organization=org_a, name="Carla Company-A")
+    company_b = factories.user(Role.COMPANY, organization=org_b, name="Carl Company-B")
+    factories.membership(org_a, hub_a, delegates=[company_a.person])
+    factories.membership(org_b, hub_b, delegates=[company_b.person])
+    world = World(
+        process=process, hub_a=hub_a, hub_b=hub_b, org_a=org_a, org_b=org_b, partner=partner,
+        admin=factories.user(Role.ADMIN, organization=partner, name="Ada Admin"),
+        steering=factories.user(Role.STEERING, organization=partner, name="Stefan Steering"),
+        moderator_a=factories.user(Role.MODERATOR, organization=partner, hubs=[hub_a], name="Mona Moderator-A"),
+        moderator_b=factories.user(Role.MODERATOR, organization=partner, hubs=[hub_b], name="Max Moderator-B"),
+        company_a=company_a, company_b=company_b,
+        session_a=factories.session(process, hub_a, title="Workshop A1", minutes="Geheimer Entwurf A"),
+        session_b=factories.session(process, hub_b, title="Workshop B1", minutes="Geheimer Entwurf B"),
+        measure_a=factories.measure(process, hub_a, title="Idee aus A", proposer_organization=org_a),
+        measure_b=factories.measure(process, hub_b, title="Idee aus B", proposer_organization=org_b),
+    )
+    db.session.commit()
+    return world

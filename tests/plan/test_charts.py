@@ -1,0 +1,118 @@
+"""Chart images of a frozen version are rendered once and kept; without a renderer the tables stand in."""
+
+import io
+import struct
+import zlib
+
+import pytest
+
+from tests import factories
+from tracker.extensions import db
+from tracker.plan import integrations, services
+from tracker.plan.models import PlanVersionFile
+
+
+def tiny_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00" + b"\xff\x00\x00" * 2 + b"\x00" + b"\x00\x00\xff" * 2)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+@pytest.fixture
+def app_config(app_config):
+    return {**app_config, "PLAN_CHART_IMAGES": True}
+
+
+@pytest.fixture
+def renderer(monkeypatch):
+    calls = []
+
+    def render_images(figures, formats):
+        calls.append(len(figures))
+        return [{"png": tiny_png()} for _figure in figures]
+
+    monkeypatch.setattr(integrations, "chart_renderer", lambda: render_images)
+    return calls
+
+
+def test_freezing_renders_the_charts_once_and_keeps_them(client, login, world, plan, renderer):
+    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    db.session.commit()
+    names = set(db.session.scalars(db.select(PlanVersionFile.name)
+                                   .where(PlanVersionFile.plan_version_id == version.id)))
+    assert names == {"chart-hubs.png", "chart-funnel.png", "chart-goals.png"}
+    assert renderer == [3]
+    login(world.steering)
+    page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
+    assert f"/plan/versions/{version.id}/charts/funnel.png" in page
+    image = client.get(f"/plan/versions/{version.id}/charts/funnel.png")
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    client.get(f"/plan/versions/{version.id}?format=md")
+    assert renderer == [3]  # exports of the version reuse the kept images
+
+
+def test_without_a_renderer_the_chart_is_a_table_with_a_note(client, login, world, plan, monkeypatch):
+    monkeypatch.setattr(integrations, "chart_renderer", lambda: None)
+    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    db.session.commit()
+    assert services.chart_images(version) == {}
+    login(world.steering)
+    page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
+    assert "Das Diagramm wird als Tabelle gezeigt" in page and "Von der Idee zum Plan" in page
+
+
+def test_a_failing_renderer_does_not_break_the_plan(world, plan, monkeypatch):
+    def broken(figures, formats):
+        raise RuntimeError("no browser")
+
+    monkeypatch.setattr(integrations, "chart_renderer", lambda: broken)
+    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    assert services.chart_images(version) == {}
+
+
+@pytest.mark.slow
+def test_kept_chart_images_go_into_pdf_and_docx(world, plan, renderer):
+    from docx import Document
+    from pypdf import PdfReader
+
+    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    db.session.commit()
+    document = Document(io.BytesIO(services.export_version(version, "docx")))
+    assert len(document.inline_shapes) == 3
+    pdf = PdfReader(io.BytesIO(services.export_version(version, "pdf")))
+    assert sum(len(page.images) for page in pdf.pages) >= 3
+    assert renderer == [3]
+
+
+@pytest.mark.slow
+def test_real_chart_images_from_the_charts_renderer(world, plan):
+    """With the charts feature and Chromium present, a frozen version keeps real PNGs."""
+    if integrations.chart_renderer() is None:
+        pytest.skip("no chart renderer")
+    from tracker.charts.export import browser_path
+
+    if browser_path() is None:
+        pytest.skip("no browser")
+    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    db.session.commit()
+    images = services.chart_images(version)
+    assert set(images) == {"hubs", "funnel", "goals"}
+    assert all(data.startswith(b"\x89PNG") for data in images.values())
+
+
+def test_the_live_draft_reuses_a_versions_images_while_the_chart_data_are_the_same(world, plan, renderer):
+    services.freeze(world.process, "Entwurf", by=world.steering)
+    db.session.commit()
+    services.export_draft(world.process, "html")
+    assert renderer == [3]  # rendered once, at freezing
+    plan.open_idea.title = "Coworking am Bahnhof"  # not in any chart
+    db.session.commit()
+    services.export_draft(world.process, "html")
+    assert renderer == [3]
+    factories.measure(world.process, world.hub_b, title="Neue Idee")  # the hub chart changes
+    db.session.commit()
+    services.export_draft(world.process, "html")
+    assert renderer == [3, 3]

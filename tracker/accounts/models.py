@@ -1,0 +1,75 @@
+"""Logins and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.model_types import enum_type, utcnow
+
+if TYPE_CHECKING:
+    from tracker.hubs.models import Hub
+    from tracker.organizations.models import Organization, Person
+
+
+class Role(enum.StrEnum):
+    """What a login may do; moderators are further bound to their hubs (Hub.moderators)."""
+
+    ADMIN = "admin"
+    STEERING = "steering"
+    MODERATOR = "moderator"
+    COMPANY = "company"
+
+
+class User(UserMixin, db.Model):
+    """A login, always linked to a person; the person's email is the login name."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), unique=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), default=Role.COMPANY)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Changing it logs the user out everywhere: it is part of the Flask-Login id.
+    session_token: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="user", lazy="joined")
+    moderated_hubs: Mapped[list[Hub]] = relationship(
+        secondary="hub_moderator", back_populates="moderators", order_by="Hub.position"
+    )
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def email(self) -> str:
+        return self.person.email
+
+    @property
+    def name(self) -> str:
+        return self.person.name
+
+    @property
+    def organization(self) -> Organization | None:
+        return self.person.organization
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

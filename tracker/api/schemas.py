@@ -1,0 +1,447 @@
+"""Request and response bodies of the API (pydantic), also the source of the OpenAPI schemas."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    RootModel,
+    StringConstraints,
+    model_validator,
+)
+
+from tracker.implementation.models import Light
+from tracker.measures.models import Horizon, MeasureStatus
+from tracker.organizations.models import OrganizationType, SizeClass
+from tracker.processes.models import Phase
+from tracker.sessions.models import AttendanceStatus, SessionKind, SessionStatus
+
+# Every string is bounded and free of NUL characters (PostgreSQL refuses those).
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_NUL)]
+LongText = Annotated[str, StringConstraints(max_length=50_000, pattern=NO_NUL)]
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Stored timestamps are naive UTC; the API states the zone (RFC 3339 date-time).
+UtcTimestamp = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
+# Event times are stored as naive local times of the city; the API gives them with their offset,
+# and accepts any offset (converted to local time) or a naive local time.
+LocalTime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=BERLIN))]
+
+
+def to_local_naive(value: datetime) -> datetime:
+    """An API date-time as the naive local time the database stores."""
+    return value.astimezone(BERLIN).replace(tzinfo=None) if value.tzinfo else value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ProcessIn(Strict):
+    name: Name
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=NO_NUL)]
+    starts_on: date
+    ends_on: date
+    phase: Phase = Phase.PREPARATION
+    purpose: LongText = ""
+    foreword: LongText = ""
+    contact_email: EmailStr | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self):
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on must not be before starts_on")
+        return self
+
+
+class ProcessOut(Out):
+    id: int
+    name: str
+    city: str
+    starts_on: date
+    ends_on: date
+    phase: Phase
+    purpose: str
+    foreword: str
+    contact_email: str | None
+    parent_id: int | None
+
+
+class HubIn(Strict):
+    name: Name
+    short_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NO_NUL)]
+    lead_organization_ids: list[Id] = Field(default_factory=list, max_length=50)
+    colour: Colour = "#3b6ea5"
+    description: LongText = ""
+
+
+class HubOut(Out):
+    id: int
+    process_id: int
+    name: str
+    short_name: str
+    colour: str
+    description: str
+    position: int
+    lead_organization_ids: list[int]
+
+
+class OrganizationIn(Strict):
+    name: Name
+    type: OrganizationType = OrganizationType.COMPANY
+    sector: ShortText | None = None
+    size_class: SizeClass | None = None
+    consents_to_be_named: bool = False
+
+
+class OrganizationOut(Out):
+    id: int
+    name: str
+    type: OrganizationType
+    sector: str | None
+    size_class: SizeClass | None
+    consents_to_be_named: bool
+
+
+class PersonIn(Strict):
+    name: Name
+    email: EmailStr | None = None
+    organization_id: Id | None = None
+    function: ShortText | None = None
+
+
+class PersonOut(Out):
+    id: int
+    name: str
+    email: str | None
+    organization_id: int | None
+    function: str | None
+
+
+class MemberIn(Strict):
+    organization_id: Id
+    delegate_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class MoveIn(Strict):
+    hub_id: Id
+
+
+class MembershipOut(Out):
+    id: int
+    process_id: int
+    hub_id: int
+    organization_id: int
+    joined_at: UtcTimestamp
+    left_at: UtcTimestamp | None
+    delegate_ids: list[int]
+
+
+class GoalIn(Strict):
+    number: Annotated[int, Field(ge=1, le=1000)]
+    title: Name
+    introduction: LongText = ""
+    objective: LongText = ""
+
+
+class GoalOut(Out):
+    id: int
+    process_id: int
+    number: int
+    title: str
+    introduction: str
+    objective: str
+
+
+class StatsOut(BaseModel):
+    """Counts of a process; `ideas` counts every measure ever raised, whatever its status now."""
+
+    organizations: int
+    people: int
+    sessions: int
+    working_hours: float
+    ideas: int
+    in_review: int
+    proposals: int
+    prioritised: int
+    adopted: int
+    in_progress: int
+    completed: int
+    merged: int
+    rejected: int
+    withdrawn: int
+    on_hold: int
+    focus_projects: int
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+# Sessions and attendance -----------------------------------------------------------------------
+
+class SessionIn(Strict):
+    kind: SessionKind
+    hub_id: Id | None = None
+    title: Name
+    starts_at: LocalTime
+    ends_at: LocalTime
+    location: ShortText = ""
+    agenda: LongText = ""
+
+
+class SessionPatch(Strict):
+    """Only the fields given change; `version` must be the one last read (409 when stale)."""
+
+    version: Annotated[int, Field(ge=1, le=2_147_483_647)]
+    title: Name | None = None
+    starts_at: LocalTime | None = None
+    ends_at: LocalTime | None = None
+    location: ShortText | None = None
+    agenda: LongText | None = None
+    decisions: LongText | None = None
+    status: SessionStatus | None = None
+
+
+class SessionOut(BaseModel):
+    id: int
+    process_id: int
+    hub_id: int | None
+    kind: SessionKind
+    number: int | None
+    status: SessionStatus
+    title: str
+    starts_at: LocalTime
+    ends_at: LocalTime
+    location: str
+    agenda: str
+    minutes_status: str
+    version: int
+    attendees: int
+    working_hours: float
+
+
+class AttendanceEntry(Strict):
+    person_id: Id
+    status: AttendanceStatus
+
+
+class AttendanceList(RootModel[list[AttendanceEntry]]):
+    """A list of {person_id, status}; each listed person's status is set, others keep theirs."""
+
+    root: Annotated[list[AttendanceEntry], Field(max_length=5000)]
+
+
+class AttendanceOut(BaseModel):
+    session_id: int
+    attendance: list[AttendanceEntry]
+    attendees: int
+    working_hours: float
+
+
+# The plan -----------------------------------------------------------------------------------------
+
+class VersionIn(Strict):
+    label: Name
+
+
+class VersionOut(BaseModel):
+    id: int
+    process_id: int
+    label: str
+    status: str
+    created_at: UtcTimestamp
+    approved_at: UtcTimestamp | None
+    content_hash: str
+
+
+class CommentIn(Strict):
+    section: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+    measure_id: Id | None = None
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000, pattern=NO_NUL)]
+    resolved: bool = False
+
+
+class CommentOut(BaseModel):
+    id: int
+    version_id: int
+    section: str
+    measure_id: int | None
+    text: str
+    resolved: bool
+    author_id: int | None
+    created_at: UtcTimestamp
+
+
+# Measures ------------------------------------------------------------------------------------------
+
+class MeasureIn(Strict):
+    title: Name
+    description: LongText = ""
+    approach: LongText = ""
+    expected_effect: LongText = ""
+    hub_id: Id | None = None
+    session_id: Id | None = None
+    proposer_organization_id: Id | None = None
+    primary_goal_id: Id | None = None
+    goal_ids: list[Id] = Field(default_factory=list, max_length=50)
+    horizon: Horizon | None = None
+    cost_estimate: ShortText | None = None
+    responsible_organization_ids: list[Id] = Field(default_factory=list, max_length=50)
+    is_focus_project: bool = False
+
+
+class MeasurePatch(Strict):
+    """Only the fields given change; `version` must be the one last read (409 when stale)."""
+
+    version: Annotated[int, Field(ge=1, le=2_147_483_647)]
+    title: Name | None = None
+    description: LongText | None = None
+    approach: LongText | None = None
+    expected_effect: LongText | None = None
+    primary_goal_id: Id | None = None
+    goal_ids: list[Id] | None = Field(default=None, max_length=50)
+    horizon: Horizon | None = None
+    cost_estimate: ShortText | None = None
+    responsible_organization_ids: list[Id] | None = Field(default=None, max_length=50)
+    is_focus_project: bool | None = None
+
+
+class TransitionOut(BaseModel):
+    from_status: MeasureStatus | None
+    to_status: MeasureStatus
+    reason: str
+    by_id: int | None
+    at: UtcTimestamp
+
+
+class MeasureOut(BaseModel):
+    id: int
+    process_id: int
+    title: str
+    description: str
+    approach: str
+    expected_effect: str
+    hub_id: int | None
+    session_id: int | None
+    proposer_organization_id: int | None
+    primary_goal_id: int | None
+    goal_ids: list[int]
+    horizon: Horizon | None
+    cost_estimate: str | None
+    responsible_organization_ids: list[int]
+    is_focus_project: bool
+    status: MeasureStatus
+    merged_into_id: int | None
+    merged_from_ids: list[int]
+    supporter_ids: list[int]
+    version: int
+    history: list[TransitionOut]
+
+
+class TransitionIn(Strict):
+    to: MeasureStatus
+    reason: LongText | None = None
+
+
+class MergeTarget(Strict):
+    title: Name
+    description: LongText = ""
+
+
+class MergeIn(Strict):
+    source_ids: list[Id] = Field(min_length=1, max_length=200)
+    target_id: Id | None = None
+    target: MergeTarget | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self):
+        if (self.target_id is None) == (self.target is None):
+            raise ValueError("give either target_id or target")
+        return self
+
+
+class ProgressIn(Strict):
+    date: date
+    percent: Annotated[int, Field(ge=0, le=100)]
+    light: Light
+    note: LongText = ""
+
+
+class ProgressOut(BaseModel):
+    id: int
+    measure_id: int
+    date: date
+    percent: int
+    light: Light
+    note: str
+
+
+# Prioritisation -----------------------------------------------------------------------------------
+
+class CriterionIn(Strict):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)]
+    weight: Annotated[float, Field(gt=0, le=100)] = 1.0
+
+
+class RoundIn(Strict):
+    title: Name
+    method: Literal["dots", "scoring"]
+    measure_ids: list[Id] = Field(min_length=1, max_length=500)
+    points_per_voter: Annotated[int, Field(ge=1, le=100)] | None = None
+    max_points_per_measure: Annotated[int, Field(ge=1, le=100)] | None = None
+    criteria: list[CriterionIn] | None = Field(default=None, max_length=10)
+
+
+class RoundOut(BaseModel):
+    id: int
+    process_id: int
+    title: str
+    method: str
+    status: str
+    measure_ids: list[int]
+    points_per_voter: int | None
+    max_points_per_measure: int | None
+    criteria: list[dict]
+
+
+class VoteEntry(Strict):
+    measure_id: Id
+    points: Annotated[int, Field(ge=0, le=100)] | None = None
+    criterion: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] | None = None
+    score: Annotated[int, Field(ge=1, le=5)] | None = None
+
+
+class VoteIn(Strict):
+    """Dots: [{measure_id, points}]; scoring: [{measure_id, criterion, score}] (criterion by name)."""
+
+    votes: list[VoteEntry] = Field(max_length=2000)
+
+
+class RankingEntry(BaseModel):
+    rank: int
+    measure_id: int
+    score: float
+    importance: float | None
+    urgency: float | None
+    voters: int
+
+
+class RankingOut(BaseModel):
+    round_id: int
+    ranking: list[RankingEntry]

@@ -1,0 +1,50 @@
+"""Creating, checking and revoking personal API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from tracker.accounts.models import User
+from tracker.api.models import ApiToken
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.model_types import utcnow
+
+PREFIX = "mpt_"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str, *, by=None) -> str:
+    """A new token for the user; the plain token is returned once and never stored."""
+    token = PREFIX + secrets.token_urlsafe(32)
+    api_token = ApiToken(user=user, name=name.strip()[:100] or "API", prefix=token[:12], token_hash=_hash(token))
+    db.session.add(api_token)
+    db.session.flush()
+    record("create", api_token, by=by or user, summary=f"API token {api_token.prefix}… for user {user.id}")
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a token belongs to, or None (unknown, revoked, or user deactivated)."""
+    if not token.startswith(PREFIX):
+        return None
+    api_token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if api_token is None or not api_token.is_active or not api_token.user.is_active:
+        return None
+    now = utcnow()
+    if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
+        api_token.last_used_at = now  # at most one write per five minutes per token
+        db.session.commit()
+    return api_token.user
+
+
+def revoke(api_token: ApiToken, *, by) -> None:
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utcnow()
+        record("revoke", api_token, by=by, summary=f"API token {api_token.prefix}…")

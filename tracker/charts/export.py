@@ -1,0 +1,52 @@
+"""Static chart images (PNG, SVG) with kaleido and the system's Chromium, one browser per batch.
+
+Without a browser the functions return None for each image, and callers show the data tables
+with a note instead (the plan's PDF and DOCX do so).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+log = logging.getLogger(__name__)
+WIDTH, HEIGHT = 900, 420
+
+
+def browser_path() -> str | None:
+    """BROWSER_PATH if set, else Debian's Chromium; None when there is none."""
+    candidate = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if candidate and Path(candidate).exists() else None
+
+
+def render_images(figures: list[go.Figure], formats=("png",)) -> list[dict[str, bytes] | None]:
+    """[{format: bytes}] per figure, all made by one browser; [None, …] when no browser is available."""
+    if not figures:
+        return []
+    path = browser_path()
+    if path is None:
+        log.warning("No browser for chart images (set BROWSER_PATH); exports show data tables instead.")
+        return [None] * len(figures)
+    try:
+        return asyncio.run(_render(figures, tuple(formats), path))
+    except Exception:  # a broken browser must not break an export
+        log.exception("Chart images could not be rendered")
+        return [None] * len(figures)
+
+
+async def _render(figures, formats, path) -> list[dict[str, bytes]]:
+    from kaleido import Kaleido
+
+    results = []
+    async with Kaleido(n=1, path=path) as kaleido:
+        for figure in figures:
+            images = {}
+            for fmt in formats:
+                images[fmt] = await kaleido.calc_fig(figure, opts={"format": fmt, "width": WIDTH, "height": HEIGHT})
+            results.append(images)
+    return results

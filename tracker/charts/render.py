@@ -1,0 +1,5 @@
+"""The entry point other features look for (tracker.plan.integrations): render_images(figures, formats)."""
+
+from tracker.charts.export import render_images
+
+__all__ = ["render_images"]

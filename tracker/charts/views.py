@@ -1,0 +1,135 @@
+"""Dashboards: the process, a hub, one's own start page, and the public progress page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.charts import figures
+from tracker.extensions import db
+from tracker.goals.models import GuidingGoal
+from tracker.hubs.models import Hub
+from tracker.hubs.services import current_membership
+from tracker.implementation import services as implementation
+from tracker.measures.models import PLAN_STATUSES, Measure
+from tracker.permissions import can_view_process, is_internal, is_steering, moderates, require
+from tracker.processes import services as processes
+from tracker.processes.models import Process
+from tracker.processes.queries import newest_process
+from tracker.sessions.models import Session, SessionStatus
+from tracker.sessions.services import open_action_items_of
+
+bp = Blueprint("charts", __name__)
+PUBLIC_CHARTS = {"progress-per-goal", "traffic-lights"}
+
+
+def _today():
+    return datetime.now().date()
+
+
+@bp.get("/processes/<int:process_id>/dashboard")
+@login_required
+def process_dashboard(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    require(is_internal(current_user, process))
+    return render_template(
+        "charts/process_dashboard.html", process=process, figures_=processes.figures(process),
+        charts=figures.process_charts(process),
+        stale=implementation.stale_measures(process, days=90, today=_today())[:10],
+        overdue=implementation.overdue_milestones(process, today=_today())[:10])
+
+
+def _may_see_hub(hub: Hub) -> bool:
+    if is_steering(current_user, hub.process) or moderates(current_user, hub):
+        return True
+    membership = current_membership(current_user.organization, hub.process) if current_user.organization else None
+    return membership is not None and membership.hub_id == hub.id
+
+
+@bp.get("/hubs/<int:hub_id>/dashboard")
+@login_required
+def hub_dashboard(hub_id: int):
+    hub = db.get_or_404(Hub, hub_id)
+    require(_may_see_hub(hub))
+    from tracker.attendance.services import totals
+
+    return render_template("charts/hub_dashboard.html", hub=hub, process=hub.process,
+                           totals=totals(hub.process, hub_id=hub.id),
+                           ideas=db.session.scalar(select(db.func.count()).where(Measure.hub_id == hub.id)),
+                           charts=figures.hub_charts(hub.process, hub))
+
+
+@bp.get("/start")
+@login_required
+def start():
+    """Where a person lands after logging in: their hub, next sessions, open action items, proposals."""
+    process = newest_process()
+    if process is None:
+        return render_template("public/empty.html")
+    membership = current_membership(current_user.organization, process) if current_user.organization else None
+    hubs = list(current_user.moderated_hubs) or ([membership.hub] if membership else [])
+    hub_ids = [h.id for h in hubs]
+    upcoming = select(Session).where(Session.process_id == process.id, Session.status == SessionStatus.PLANNED,
+                                     Session.starts_at >= datetime.now()).order_by(Session.starts_at).limit(5)
+    if not is_internal(current_user, process):
+        upcoming = upcoming.where((Session.hub_id.is_(None)) | (Session.hub_id.in_(hub_ids)))
+    proposals = db.session.scalars(select(Measure).where(
+        Measure.process_id == process.id,
+        (Measure.proposer_person_id == current_user.person.id) | (
+            Measure.proposer_organization_id == (current_user.organization.id if current_user.organization else -1))
+    ).order_by(Measure.updated_at.desc()).limit(20)).all()
+    return render_template("charts/start.html", process=process, hubs=hubs, sessions=db.session.scalars(upcoming).all(),
+                           items=open_action_items_of(current_user.person), proposals=proposals,
+                           figures_=processes.figures(process))
+
+
+@bp.get("/p/<int:process_id>/progress")
+def public_progress(process_id: int):
+    """The published plan's measures by guiding goal with traffic light and percent; nothing personal."""
+    process = db.get_or_404(Process, process_id)
+    from tracker.plan.services import approved_version
+
+    version = approved_version(process)
+    if version is not None:
+        ids = [m["id"] for chapter in version.content.get("chapters", []) for m in chapter.get("measures", [])]
+        measures = db.session.scalars(select(Measure).where(Measure.id.in_(ids))).all() if ids else []
+    else:
+        measures = db.session.scalars(select(Measure).where(Measure.process_id == process.id,
+                                                            Measure.status.in_(PLAN_STATUSES))).all()
+    latest = implementation.latest_progress([m.id for m in measures])
+    goals = db.session.scalars(select(GuidingGoal).where(GuidingGoal.process_id == process.id)
+                               .order_by(GuidingGoal.number)).all()
+    by_goal = {g.id: sorted([m for m in measures if m.primary_goal_id == g.id],
+                            key=lambda m: (not m.is_focus_project, m.id)) for g in goals}
+    return render_template("charts/public_progress.html", process=process, version=version, goals=goals,
+                           by_goal=by_goal, latest=latest,
+                           focus=[m for m in measures if m.is_focus_project],
+                           charts=[figures.progress_per_goal(process), figures.traffic_lights(process)])
+
+
+@bp.get("/processes/<int:process_id>/charts/<key>.csv")
+def chart_data(process_id: int, key: str):
+    """A chart's numbers as CSV; the public progress charts for everyone, the others for participants."""
+    process = db.get_or_404(Process, process_id)
+    builder = figures.CHART_BUILDERS.get(key)
+    if builder is None:
+        abort(404)
+    if key not in PUBLIC_CHARTS:
+        require(current_user.is_authenticated and can_view_process(current_user, process)
+                and is_internal(current_user, process))
+    chart = builder(process)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(chart.headers)
+    writer.writerows(chart.rows)
+    return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
+
+
+__all__ = ["_", "bp"]

@@ -1,0 +1,35 @@
+"""Engine set-up that differs per database: SQLite gets WAL, foreign keys and a busy timeout."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:
+        # Python's sqlite3 opens transactions lazily; we issue BEGIN ourselves (see "begin" below)
+        # so that writers take the lock up front and queue on busy_timeout instead of failing.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+
+
+def _is_write_request() -> bool:
+    """Requests that change data take SQLite's write lock up front; reads never wait for it."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method in {"POST", "PUT", "PATCH", "DELETE"}

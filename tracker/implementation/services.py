@@ -1,0 +1,191 @@
+"""Recording implementation progress, and the roll-ups the dashboards and the plan read (aggregates in SQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import contains_eager
+
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.implementation.models import Indicator, IndicatorValue, Light, Milestone, ProgressUpdate
+from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus
+from tracker.permissions import is_steering, represents
+from tracker.processes.models import Process
+
+TRACKED = tuple(PLAN_STATUSES)  # the plan measures the roll-ups count (completed ones included)
+# Progress, milestones and indicator values are recorded while a measure is being implemented.
+REPORTING = (MeasureStatus.ADOPTED, MeasureStatus.IN_PROGRESS, MeasureStatus.ON_HOLD)
+DEFAULT_STALE_DAYS = 90  # app.config["STALE_PROGRESS_DAYS"] overrides it, ?days= on the overview page too
+
+
+class ProgressProblem(ValueError):
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def can_report(user, measure: Measure) -> bool:
+    """Steering and the responsible organisations' people report on adopted, running or paused measures."""
+    if measure is None or measure.status not in REPORTING:
+        return False
+    return is_steering(user, measure.process) or any(represents(user, o) for o in measure.responsible_organizations)
+
+
+def report_progress(measure: Measure, *, on: date, percent: int, light: Light, note: str = "", by) -> ProgressUpdate:
+    if measure.status not in REPORTING:
+        raise ProgressProblem(_("Progress is reported on adopted measures only."), "measure")
+    if not 0 <= percent <= 100:
+        raise ProgressProblem(_("The percentage lies between 0 and 100."), "percent")
+    update = ProgressUpdate(measure_id=measure.id, date=on, percent=percent, light=light, note=note.strip(),
+                            by_id=getattr(by, "id", None))
+    db.session.add(update)
+    db.session.flush()
+    record("progress", measure, by=by, summary=f"{percent} % {light.value}",
+           changes={"percent": percent, "light": light.value, "date": on.isoformat()})
+    return update
+
+
+def add_milestone(measure: Measure, *, title: str, due_on: date | None, by) -> Milestone:
+    milestone = Milestone(measure_id=measure.id, title=title.strip(), due_on=due_on)
+    db.session.add(milestone)
+    db.session.flush()
+    record("create", milestone, by=by, summary=title[:120])
+    return milestone
+
+
+def set_milestone_done(milestone: Milestone, done: bool, *, on: date, by) -> None:
+    milestone.done = done
+    milestone.done_on = on if done else None
+    record("update", milestone, by=by, changes={"done": done})
+
+
+def add_indicator(process: Process, *, measure: Measure | None, name: str, unit: str, baseline: Decimal | None,
+                  target: Decimal | None, by) -> Indicator:
+    indicator = Indicator(process_id=process.id, measure_id=measure.id if measure else None, name=name.strip(),
+                          unit=unit.strip(), baseline=baseline, target=target)
+    db.session.add(indicator)
+    db.session.flush()
+    record("create", indicator, by=by, summary=name[:120])
+    return indicator
+
+
+def add_value(indicator: Indicator, *, on: date, value: Decimal, note: str = "", by) -> IndicatorValue:
+    entry = IndicatorValue(indicator_id=indicator.id, date=on, value=value, note=note.strip())
+    db.session.add(entry)
+    db.session.flush()
+    record("create", entry, by=by, summary=f"{indicator.name}: {value}")
+    return entry
+
+
+# Roll-ups --------------------------------------------------------------------------------------------
+
+def latest_progress_subquery():
+    """Each measure's newest progress update (latest date, then latest id), as a subquery."""
+    ranked = select(ProgressUpdate.id, func.row_number().over(
+        partition_by=ProgressUpdate.measure_id,
+        order_by=(ProgressUpdate.date.desc(), ProgressUpdate.id.desc())).label("rank")).subquery()
+    return (select(ProgressUpdate).join(ranked, and_(ranked.c.id == ProgressUpdate.id, ranked.c.rank == 1))
+            .subquery())
+
+
+def latest_progress(measure_ids: list[int]) -> dict[int, ProgressUpdate]:
+    """{measure id: its newest progress update} for the given measures, in one query."""
+    if not measure_ids:
+        return {}
+    latest = latest_progress_subquery()
+    rows = db.session.execute(select(ProgressUpdate).join(latest, latest.c.id == ProgressUpdate.id)
+                              .where(ProgressUpdate.measure_id.in_(measure_ids))).scalars()
+    return {update.measure_id: update for update in rows}
+
+
+@dataclass
+class Rollup:
+    key: int | None
+    measures: int
+    percent: float  # average of the latest percentages; measures without a report count as 0 %
+    green: int
+    yellow: int
+    red: int
+    unreported: int
+
+
+def _rollup(process: Process, group_column) -> list[Rollup]:
+    latest = latest_progress_subquery()
+    rows = db.session.execute(
+        select(group_column, func.count(Measure.id), func.coalesce(func.sum(latest.c.percent), 0),
+               *(func.sum(case((condition, 1), else_=0)) for condition in (
+                   latest.c.light == Light.GREEN, latest.c.light == Light.YELLOW, latest.c.light == Light.RED,
+                   latest.c.id.is_(None))))
+        .select_from(Measure).outerjoin(latest, latest.c.measure_id == Measure.id)
+        .where(Measure.process_id == process.id, Measure.status.in_(TRACKED))
+        .group_by(group_column))
+    return [Rollup(key, count, round(float(total) / count, 1) if count else 0.0, green or 0, yellow or 0, red or 0,
+                   unreported or 0) for key, count, total, green, yellow, red, unreported in rows]
+
+
+def progress_by_goal(process: Process) -> dict[int | None, Rollup]:
+    return {r.key: r for r in _rollup(process, Measure.primary_goal_id)}
+
+
+def progress_by_hub(process: Process) -> dict[int | None, Rollup]:
+    return {r.key: r for r in _rollup(process, Measure.hub_id)}
+
+
+def process_progress(process: Process) -> Rollup:
+    rows = _rollup(process, Measure.process_id)
+    return rows[0] if rows else Rollup(process.id, 0, 0.0, 0, 0, 0, 0)
+
+
+def stale_days(config) -> int:
+    """The configured number of days after which a measure without a new report counts as stale."""
+    return int(config.get("STALE_PROGRESS_DAYS") or DEFAULT_STALE_DAYS)
+
+
+def stale_measures(process: Process, days: int, today: date) -> list[tuple[Measure, date | None]]:
+    """Plan measures whose newest update is older than `days` (or that never had one), oldest first."""
+    last = (select(ProgressUpdate.measure_id, func.max(ProgressUpdate.date).label("last"))
+            .group_by(ProgressUpdate.measure_id).subquery())
+    cutoff = today - timedelta(days=days)
+    rows = db.session.execute(
+        select(Measure, last.c.last).outerjoin(last, last.c.measure_id == Measure.id)
+        .where(Measure.process_id == process.id, Measure.status.in_(TRACKED),
+               (last.c.last.is_(None)) | (last.c.last < cutoff))
+        .order_by(last.c.last.is_(None).desc(), last.c.last, Measure.id))
+    return [(measure, last_date) for measure, last_date in rows]
+
+
+def overdue_milestones(process: Process, today: date) -> list[Milestone]:
+    """Open milestones of the process's measures whose due date lies before today, most overdue first."""
+    return list(db.session.scalars(
+        select(Milestone).join(Milestone.measure).options(contains_eager(Milestone.measure)).where(Measure.process_id == process.id, Milestone.done.is_(False),
+                                              Milestone.due_on < today).order_by(Milestone.due_on)))
+
+
+def indicator_series(indicator: Indicator) -> list[tuple[date, Decimal]]:
+    """The indicator's values in date order, read in one query (not through the loaded relationship)."""
+    return [(on, value) for on, value in db.session.execute(
+        select(IndicatorValue.date, IndicatorValue.value).where(IndicatorValue.indicator_id == indicator.id)
+        .order_by(IndicatorValue.date, IndicatorValue.id))]
+
+
+def light_counts(process: Process) -> dict[str, int]:
+    """How many plan measures stand at green, yellow and red by their latest report, and how many have none."""
+    total = process_progress(process)
+    return {"green": total.green, "yellow": total.yellow, "red": total.red, "unreported": total.unreported}
+
+
+def carry_over_progress(old: Process, new: Process) -> None:
+    """For a plan update: each carried-over measure starts with the latest report of its original."""
+    pairs = db.session.execute(select(Measure.id, Measure.origin_measure_id).where(
+        Measure.process_id == new.id, Measure.origin_measure_id.is_not(None))).all()
+    latest = latest_progress([origin for _id, origin in pairs])
+    for measure_id, origin in pairs:
+        update = latest.get(origin)
+        if update is not None:
+            db.session.add(ProgressUpdate(measure_id=measure_id, date=update.date, percent=update.percent,
+                                          light=update.light, note=update.note, by_id=update.by_id))

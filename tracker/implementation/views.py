@@ -1,0 +1,228 @@
+"""Implementation tracking: progress, milestones and indicators of plan measures, and the process overview."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+import tracker.implementation.labels  # noqa: F401  (registers the traffic-light labels)
+from tracker.extensions import db
+from tracker.goals.models import GuidingGoal
+from tracker.hubs.models import Hub
+from tracker.implementation import services
+from tracker.implementation.models import Indicator, Light, Milestone, ProgressUpdate
+from tracker.labels import choices
+from tracker.measures.models import Measure
+from tracker.permissions import can_view_measure, can_view_process, is_steering, require
+from tracker.processes.models import Process
+
+bp = Blueprint("implementation", __name__)
+
+
+class ProgressForm(FlaskForm):
+    on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
+    percent = IntegerField(_l("Progress in percent"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    light = SelectField(_l("Traffic light"), choices=choices(Light))
+    note = TextAreaField(_l("What happened"), validators=[Optional(), Length(max=5000)])
+
+
+class MilestoneForm(FlaskForm):
+    title = StringField(_l("Milestone"), validators=[InputRequired(), Length(max=200)])
+    due_on = DateField(_l("Due on"), validators=[Optional()])
+
+
+class IndicatorForm(FlaskForm):
+    name = StringField(_l("Indicator"), validators=[InputRequired(), Length(max=200)])
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
+    baseline = StringField(_l("Baseline"), validators=[Optional(), Length(max=20)])
+    target = StringField(_l("Target"), validators=[Optional(), Length(max=20)])
+
+
+class ValueForm(FlaskForm):
+    on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
+    value = StringField(_l("Value"), validators=[InputRequired(), Length(max=20)])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if not text or not text.strip():
+        return None
+    try:
+        value = Decimal(text.strip().replace(".", "").replace(",", ".")) if "," in text else Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite() or abs(value) >= Decimal("1e14"):
+        raise ValueError(text)
+    return value
+
+
+def measure_tracking(measure: Measure, user) -> dict:
+    """What the measure page shows of its implementation (and the forms, for those who may report)."""
+    may = services.can_report(user, measure)
+    return {
+        "may_report": may,
+        "milestones": list(db.session.scalars(select(Milestone).where(Milestone.measure_id == measure.id)
+                                              .order_by(Milestone.due_on, Milestone.id))),
+        "updates": list(db.session.scalars(select(ProgressUpdate).where(ProgressUpdate.measure_id == measure.id)
+                                           .order_by(ProgressUpdate.date.desc(), ProgressUpdate.id.desc()))),
+        "indicators": list(db.session.scalars(select(Indicator).where(Indicator.measure_id == measure.id)
+                                              .order_by(Indicator.id))),
+        "progress_form": ProgressForm(prefix="progress") if may else None,
+        "milestone_form": MilestoneForm(prefix="milestone") if may else None,
+        "indicator_form": IndicatorForm(prefix="indicator") if may else None,
+        "value_form": ValueForm(prefix="value") if may else None,
+    }
+
+
+def _back(measure_id: int):
+    return redirect(url_for("measures.show", measure_id=measure_id) + "#implementation")
+
+
+def _refused(form, *, title: str, action: str, back: str, context: str):
+    """A form that did not validate: shown again on its own page with status 400, the input kept and the
+    messages next to the fields."""
+    return render_template("implementation/form.html", form=form, title=title, action=action, back=back,
+                           context=context), 400
+
+
+def _measure_refused(form, measure: Measure, title: str, endpoint: str):
+    return _refused(form, title=title, action=url_for(endpoint, measure_id=measure.id),
+                    back=url_for("measures.show", measure_id=measure.id) + "#implementation", context=measure.title)
+
+
+@bp.post("/measures/<int:measure_id>/progress")
+@login_required
+def report(measure_id: int):
+    measure = db.get_or_404(Measure, measure_id)
+    require(services.can_report(current_user, measure))
+    form = ProgressForm(prefix="progress")
+    if not form.validate_on_submit():
+        return _measure_refused(form, measure, _("Report progress"), ".report")
+    services.report_progress(measure, on=form.on.data, percent=form.percent.data, light=Light(form.light.data),
+                             note=form.note.data or "", by=current_user)
+    db.session.commit()
+    flash(_("The progress is recorded."), "success")
+    return _back(measure.id)
+
+
+@bp.post("/measures/<int:measure_id>/milestones")
+@login_required
+def add_milestone(measure_id: int):
+    measure = db.get_or_404(Measure, measure_id)
+    require(services.can_report(current_user, measure))
+    form = MilestoneForm(prefix="milestone")
+    if not form.validate_on_submit():
+        return _measure_refused(form, measure, _("Add a milestone"), ".add_milestone")
+    services.add_milestone(measure, title=form.title.data, due_on=form.due_on.data, by=current_user)
+    db.session.commit()
+    flash(_("The milestone is added."), "success")
+    return _back(measure.id)
+
+
+@bp.post("/milestones/<int:milestone_id>/done")
+@login_required
+def milestone_done(milestone_id: int):
+    milestone = db.get_or_404(Milestone, milestone_id)
+    require(services.can_report(current_user, milestone.measure))
+    services.set_milestone_done(milestone, request.form.get("done") == "1", on=date.today(), by=current_user)
+    db.session.commit()
+    return _back(milestone.measure_id)
+
+
+def _numbers(form, *names: str) -> dict[str, Decimal | None] | None:
+    """Parse decimal fields (German "1.250,5" or "1250.5"); a field that is no number gets a message."""
+    values = {}
+    for name in names:
+        try:
+            values[name] = _decimal(getattr(form, name).data)
+        except ValueError:
+            getattr(form, name).errors = [*getattr(form, name).errors, _("Please enter a number.")]
+    return values if len(values) == len(names) else None
+
+
+@bp.post("/measures/<int:measure_id>/indicators")
+@login_required
+def add_indicator(measure_id: int):
+    measure = db.get_or_404(Measure, measure_id)
+    require(services.can_report(current_user, measure))
+    form = IndicatorForm(prefix="indicator")
+    numbers = _numbers(form, "baseline", "target") if form.validate_on_submit() else None
+    if numbers is None:
+        return _measure_refused(form, measure, _("Add an indicator"), ".add_indicator")
+    services.add_indicator(measure.process, measure=measure, name=form.name.data, unit=form.unit.data or "",
+                           by=current_user, **numbers)
+    db.session.commit()
+    return _back(measure.id)
+
+
+@bp.post("/processes/<int:process_id>/indicators")
+@login_required
+def add_process_indicator(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    require(is_steering(current_user, process))
+    form = IndicatorForm(prefix="indicator")
+    numbers = _numbers(form, "baseline", "target") if form.validate_on_submit() else None
+    if numbers is None:
+        return _refused(form, title=_("Add an indicator"), context=process.name,
+                        action=url_for(".add_process_indicator", process_id=process.id),
+                        back=url_for(".overview", process_id=process.id))
+    services.add_indicator(process, measure=None, name=form.name.data, unit=form.unit.data or "",
+                           by=current_user, **numbers)
+    db.session.commit()
+    return redirect(url_for(".overview", process_id=process.id))
+
+
+@bp.post("/indicators/<int:indicator_id>/values")
+@login_required
+def add_value(indicator_id: int):
+    indicator = db.get_or_404(Indicator, indicator_id)
+    measure = db.session.get(Measure, indicator.measure_id) if indicator.measure_id else None
+    process = db.session.get(Process, indicator.process_id)
+    require(services.can_report(current_user, measure) if measure else is_steering(current_user, process))
+    form = ValueForm(prefix="value")
+    numbers = _numbers(form, "value") if form.validate_on_submit() else None
+    back = (url_for("measures.show", measure_id=measure.id) + "#implementation" if measure
+            else url_for(".overview", process_id=process.id))
+    if numbers is None or numbers["value"] is None:
+        return _refused(form, title=_("Add a value"), context=indicator.name, back=back,
+                        action=url_for(".add_value", indicator_id=indicator.id))
+    services.add_value(indicator, on=form.on.data, value=numbers["value"], note=form.note.data or "",
+                       by=current_user)
+    db.session.commit()
+    return redirect(back)
+
+
+@bp.get("/processes/<int:process_id>/implementation")
+@login_required
+def overview(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    require(can_view_process(current_user, process))
+    days = request.args.get("days", type=int) or services.stale_days(current_app.config)
+    days = max(1, min(days, 3650))
+    today = date.today()
+    return render_template(
+        "implementation/overview.html", process=process, days=days,
+        total=services.process_progress(process),
+        by_goal=services.progress_by_goal(process), by_hub=services.progress_by_hub(process),
+        goals=db.session.scalars(select(GuidingGoal).where(GuidingGoal.process_id == process.id)
+                                 .order_by(GuidingGoal.number)).all(),
+        hubs=db.session.scalars(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position)).all(),
+        stale=services.stale_measures(process, days=days, today=today),
+        overdue=services.overdue_milestones(process, today=today),
+        indicators=db.session.scalars(select(Indicator).where(Indicator.process_id == process.id,
+                                                              Indicator.measure_id.is_(None))).all(),
+        indicator_form=IndicatorForm(prefix="indicator") if is_steering(current_user, process) else None,
+        value_form=ValueForm(prefix="value") if is_steering(current_user, process) else None,
+    )
+
+
+__all__ = ["bp", "can_view_measure"]

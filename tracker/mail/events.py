@@ -1,0 +1,151 @@
+"""What causes mail: each function queues the mails of one event (the caller commits)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
+from icalendar import Calendar
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.mail.models import MailKind
+from tracker.mail.services import answer_token, queue
+from tracker.organizations.models import Person
+from tracker.sessions import ical
+from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+
+
+def _host() -> str:
+    return urlsplit(current_app.config.get("PUBLIC_URL") or "http://localhost").hostname or "localhost"
+
+
+def _in_request(function):
+    """Events build links with url_for; outside a request they use PUBLIC_URL."""
+    from functools import wraps
+
+    from flask import has_request_context
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        if has_request_context():
+            return function(*args, **kwargs)
+        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def session_ics(session: Session) -> bytes:
+    """An invitation or update for calendars: the session's stable UID, its version as SEQUENCE."""
+    cal = Calendar()
+    cal.add("prodid", "-//Masterplan Tracker//DE")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST")
+    cal.add_component(ical.event_for(session, _host(), url=url_for("sessions.show", session_id=session.id,
+                                                                    _external=True)))
+    return cal.to_ical()
+
+
+def _links(attendance: Attendance) -> dict:
+    token = answer_token(attendance)
+    return {"register_url": url_for("mail.answer", token=token, answer="registered", _external=True),
+            "excuse_url": url_for("mail.answer", token=token, answer="excused", _external=True),
+            "session_url": url_for("sessions.show", session_id=attendance.session_id, _external=True)}
+
+
+@_in_request
+def invitations(session: Session, attendances: list[Attendance]) -> int:
+    """Invite each person (once per version of the session), with an .ics and links to answer."""
+    ics = session_ics(session)
+    queued = 0
+    for attendance in attendances:
+        queued += queue(MailKind.INVITATION, attendance.person, template="invitation", session=session,
+                        ics=ics, dedup_key=f"invitation:{session.id}:{attendance.person_id}:v{session.version}",
+                        **_links(attendance)) is not None
+    return queued
+
+
+@_in_request
+def session_changed(session: Session) -> int:
+    """Everyone invited hears of a new time, place or a cancellation, with the same calendar UID."""
+    db.session.flush()  # the new version number goes into SEQUENCE and the dedup key
+    ics = session_ics(session)
+    rows = db.session.scalars(select(Attendance).where(
+        Attendance.session_id == session.id,
+        Attendance.status.in_([AttendanceStatus.INVITED, AttendanceStatus.REGISTERED, AttendanceStatus.ATTENDED])))
+    queued = 0
+    for attendance in rows:
+        queued += queue(MailKind.SESSION_UPDATE, attendance.person, template="session_update", session=session,
+                        ics=ics, dedup_key=f"update:{session.id}:{attendance.person_id}:v{session.version}",
+                        **_links(attendance)) is not None
+    return queued
+
+
+@_in_request
+def minutes_approved(session: Session) -> int:
+    """The hub's members (its delegates) and the session's participants hear that the minutes are out."""
+    from tracker.hubs.models import HubMembership, membership_delegate
+
+    people: dict[int, Person] = {a.person_id: a.person for a in session.attendances
+                                 if a.status == AttendanceStatus.ATTENDED}
+    if session.hub_id is not None:
+        delegates = db.session.scalars(select(Person).join(
+            membership_delegate, membership_delegate.c.person_id == Person.id).join(
+            HubMembership, HubMembership.id == membership_delegate.c.membership_id).where(
+            HubMembership.hub_id == session.hub_id, HubMembership.left_at.is_(None)))
+        people.update({p.id: p for p in delegates})
+    stamp = (session.minutes_approved_at or datetime.min).isoformat()
+    return sum(queue(MailKind.MINUTES_APPROVED, person, template="minutes_approved", session=session,
+                     session_url=url_for("sessions.show", session_id=session.id, _external=True),
+                     dedup_key=f"minutes:{session.id}:{person.id}:{stamp}") is not None for person in people.values())
+
+
+@_in_request
+def measure_status_changed(measure, step) -> int:
+    """The proposer hears when their measure moves on."""
+    people = {}
+    if measure.proposer_person is not None:
+        people[measure.proposer_person.id] = measure.proposer_person
+    elif measure.proposer_organization is not None:
+        people.update({p.id: p for p in measure.proposer_organization.people if p.user is not None})
+    db.session.flush()
+    return sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
+                     measure_url=url_for("measures.show", measure_id=measure.id, _external=True),
+                     dedup_key=f"measure:{step.id}:{person.id}") is not None for person in people.values())
+
+
+@_in_request
+def reminders(today: date) -> int:
+    """The day before a session, a reminder to everyone registered."""
+    start, end = datetime.combine(today + timedelta(days=1), datetime.min.time()), \
+        datetime.combine(today + timedelta(days=2), datetime.min.time())
+    rows = db.session.scalars(select(Attendance).join(Session).where(
+        Session.status == SessionStatus.PLANNED, Session.starts_at >= start, Session.starts_at < end,
+        Attendance.status == AttendanceStatus.REGISTERED))
+    return sum(queue(MailKind.REMINDER, a.person, template="reminder", session=a.session,
+                     dedup_key=f"reminder:{a.session_id}:{a.person_id}", **_links(a)) is not None for a in rows)
+
+
+@_in_request
+def digests(today: date) -> int:
+    """Once a week, each owner of open action items gets the list, overdue ones first."""
+    from tracker.sessions.models import ActionItem
+
+    items = db.session.scalars(select(ActionItem).where(ActionItem.done.is_(False), ActionItem.owner_id.is_not(None))
+                               .order_by(ActionItem.due_on, ActionItem.id)).all()
+    by_owner: dict[int, list] = {}
+    for item in items:
+        by_owner.setdefault(item.owner_id, []).append(item)
+    year, week, _day = today.isocalendar()
+    return sum(queue(MailKind.ACTION_DIGEST, owned[0].owner, template="digest", items=owned, today=today,
+                     overview_url=url_for("sessions.my_action_items", _external=True),
+                     dedup_key=f"digest:{owner}:{year}-{week}") is not None for owner, owned in by_owner.items())
+
+
+@_in_request
+def account_link(user, link: str) -> None:
+    """The set-password link of a new or approved account."""
+    queue(MailKind.ACCOUNT, user.person, template="account", link=link,
+          dedup_key=f"account:{user.id}:{link[-24:]}")

@@ -1,0 +1,13 @@
+from flask_babel import lazy_gettext as _l
+
+from tracker.labels import register_labels
+from tracker.mail.models import MailKind, MailStatus
+
+register_labels([
+    (MailKind.INVITATION, _l("Invitations to sessions")),
+    (MailKind.SESSION_UPDATE, _l("Changed or cancelled sessions")),
+    (MailKind.REMINDER, _l("Reminders the day before")), (MailKind.MINUTES_APPROVED, _l("Approved minutes")),
+    (MailKind.MEASURE_STATUS, _l("Status of my proposals")), (MailKind.ACTION_DIGEST, _l("Weekly open action items")),
+    (MailKind.ACCOUNT, _l("Account")), (MailStatus.QUEUED, _l("Queued")), (MailStatus.SENDING, _l("Sending")),
+    (MailStatus.SENT, _l("Sent")), (MailStatus.FAILED, _l("Failed")),
+])

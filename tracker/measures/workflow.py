@@ -1,0 +1,196 @@
+"""The life of a measure: which status may follow which, who may move it, and what that needs.
+
+One table (DESIGN.md), used by the web pages, the API and the CLI alike. Merging is not a plain
+transition: tracker.measures.services.merge/unmerge do it and record it here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.labels import label
+from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
+from tracker.permissions import is_steering, moderates, represents
+
+S = MeasureStatus
+
+
+class Actor(enum.Enum):
+    """The roles a user can have towards one measure."""
+
+    STEERING = "steering"  # admins count as steering
+    MODERATOR = "moderator"  # of the measure's hub
+    PROPOSER = "proposer"  # a representative of the proposing organisation
+    RESPONSIBLE = "responsible"  # a representative of a responsible organisation
+
+
+class Need(enum.Enum):
+    REASON = "reason"
+    PRIMARY_GOAL = "primary_goal"
+    RESPONSIBLE = "responsible"
+
+
+@dataclass(frozen=True)
+class Rule:
+    actors: frozenset[Actor]
+    needs: frozenset[Need] = field(default_factory=frozenset)
+    system_only: bool = False  # set by closing a prioritisation round, never by hand
+
+
+def _rule(*actors: Actor, needs: tuple[Need, ...] = (), system_only: bool = False) -> Rule:
+    return Rule(frozenset(actors), frozenset(needs), system_only)
+
+
+A = Actor
+TRANSITIONS: dict[tuple[MeasureStatus, MeasureStatus], Rule] = {
+    (S.IDEA, S.IN_REVIEW): _rule(A.MODERATOR, A.STEERING),
+    (S.IDEA, S.WITHDRAWN): _rule(A.PROPOSER, A.MODERATOR, A.STEERING),
+    (S.IN_REVIEW, S.WITHDRAWN): _rule(A.PROPOSER, A.MODERATOR, A.STEERING),
+    (S.IN_REVIEW, S.PROPOSAL): _rule(A.MODERATOR, A.STEERING),
+    (S.IN_REVIEW, S.REJECTED): _rule(A.MODERATOR, A.STEERING, needs=(Need.REASON,)),
+    (S.PROPOSAL, S.REJECTED): _rule(A.STEERING, needs=(Need.REASON,)),
+    (S.PROPOSAL, S.PRIORITISED): _rule(A.STEERING, system_only=True),
+    (S.PROPOSAL, S.ADOPTED): _rule(A.STEERING, needs=(Need.PRIMARY_GOAL,)),
+    (S.PRIORITISED, S.ADOPTED): _rule(A.STEERING, needs=(Need.PRIMARY_GOAL,)),
+    (S.ADOPTED, S.IN_PROGRESS): _rule(A.STEERING, A.RESPONSIBLE, needs=(Need.RESPONSIBLE,)),
+    (S.IN_PROGRESS, S.COMPLETED): _rule(A.STEERING, A.RESPONSIBLE),
+    (S.ADOPTED, S.ON_HOLD): _rule(A.STEERING, needs=(Need.REASON,)),
+    (S.IN_PROGRESS, S.ON_HOLD): _rule(A.STEERING, needs=(Need.REASON,)),
+    (S.ON_HOLD, S.IN_PROGRESS): _rule(A.STEERING),
+}
+
+# Statuses from which ideas may be merged into another measure (done by services.merge).
+MERGEABLE = frozenset({S.IDEA, S.IN_REVIEW})
+
+NEED_MESSAGES = {
+    Need.REASON: _l("Please give a reason."),
+    Need.PRIMARY_GOAL: _l("An adopted measure needs a primary guiding goal."),
+    Need.RESPONSIBLE: _l("A measure in progress needs a responsible organisation."),
+}
+NEED_FIELDS = {Need.REASON: "reason", Need.PRIMARY_GOAL: "primary_goal_id",
+               Need.RESPONSIBLE: "responsible_organization_ids"}
+
+
+class WorkflowError(Exception):
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
+
+
+class IllegalTransition(WorkflowError):
+    """The table has no such step (HTTP 409); the message names the steps that are possible."""
+
+    status = 409
+
+
+class NotAllowed(WorkflowError):
+    """The step exists, but not for this user (HTTP 403)."""
+
+    status = 403
+
+
+class MissingRequirement(WorkflowError):
+    """The step needs something the measure or the request lacks (HTTP 400, per field)."""
+
+    status = 400
+
+
+def actors(measure: Measure, user) -> set[Actor]:
+    """What the user is towards this measure."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    found = set()
+    if is_steering(user, measure.process):
+        found.add(A.STEERING)
+    if moderates(user, measure.hub):
+        found.add(A.MODERATOR)
+    if represents(user, measure.proposer_organization):
+        found.add(A.PROPOSER)
+    if any(represents(user, organization) for organization in measure.responsible_organizations):
+        found.add(A.RESPONSIBLE)
+    return found
+
+
+def allowed_next(measure: Measure, user) -> list[MeasureStatus]:
+    """The statuses this user may move the measure to by hand, in the table's order."""
+    mine = actors(measure, user)
+    return [to for (source, to), rule in TRANSITIONS.items()
+            if source == measure.status and not rule.system_only and rule.actors & mine]
+
+
+def _names(statuses: list[MeasureStatus]) -> str:
+    return ", ".join(label(s) for s in statuses) or _("none")
+
+
+def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None, system: bool = False) -> Rule:
+    """Raise unless the step is in the table, allowed for this user and has what it needs."""
+    rule = TRANSITIONS.get((measure.status, to))
+    if rule is None:
+        raise IllegalTransition(
+            _("A measure cannot go from “%(source)s” to “%(target)s”. Possible next steps: %(steps)s.",
+              source=label(measure.status), target=label(to), steps=_names(allowed_next(measure, by))),
+            {"to": "not allowed from the current status"})
+    if rule.system_only and not system:
+        raise IllegalTransition(
+            _("“%(target)s” is set by closing a prioritisation round, not by hand.", target=label(to)),
+            {"to": "set by a prioritisation round"})
+    if not rule.actors & actors(measure, by):
+        raise NotAllowed(_("You may not move this measure to “%(target)s”.", target=label(to)))
+    lacking = {
+        Need.REASON: not (reason or "").strip(),
+        Need.PRIMARY_GOAL: measure.primary_goal_id is None,
+        Need.RESPONSIBLE: not measure.responsible_organizations,
+    }
+    missing = {NEED_FIELDS[need]: str(NEED_MESSAGES[need]) for need in rule.needs if lacking[need]}
+    if missing:
+        raise MissingRequirement(" ".join(missing.values()), missing)
+    return rule
+
+
+def _record(measure: Measure, source: MeasureStatus | None, to: MeasureStatus, *, by, reason: str = "",
+            action: str = "transition") -> MeasureTransition:
+    step = MeasureTransition(measure=measure, from_status=source, to_status=to, reason=reason.strip(),
+                             by_id=getattr(by, "id", None) if getattr(by, "is_authenticated", False) else None)
+    db.session.add(step)
+    record(action, measure, by=by, summary=f"{source.value if source else '—'} → {to.value}",
+           changes={"status": [source.value if source else None, to.value]} | ({"reason": reason} if reason else {}))
+    return step
+
+
+def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
+               system: bool = False) -> MeasureTransition:
+    """Move the measure if the table allows it, and record who did it, when and why."""
+    check(measure, to, by=by, reason=reason, system=system)
+    source = measure.status
+    measure.status = to
+    step = _record(measure, source, to, by=by, reason=reason or "")
+    from tracker.mail import events
+
+    events.measure_status_changed(measure, step)
+    return step
+
+
+def create_measure(process, *, by, **fields) -> Measure:
+    """A new measure in status idea, with the first step of its history."""
+    goals = fields.pop("goals", None)
+    responsible = fields.pop("responsible_organizations", None)
+    partners = fields.pop("partner_organizations", None)
+    measure = Measure(process=process, status=S.IDEA, created_by_id=getattr(by, "id", None), **fields)
+    if goals is not None:
+        measure.goals = goals
+    if responsible is not None:
+        measure.responsible_organizations = responsible
+    if partners is not None:
+        measure.partner_organizations = partners
+    db.session.add(measure)
+    db.session.flush()
+    _record(measure, None, S.IDEA, by=by, action="create")
+    return measure

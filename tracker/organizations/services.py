@@ -1,0 +1,58 @@
+"""Finding and creating organisations and people without ever creating one twice."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from tracker.audit.services import record
+from tracker.extensions import db
+from tracker.organizations.models import Organization, OrganizationType, Person, name_key
+
+
+class DirectoryProblem(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def organization_named(name: str) -> Organization | None:
+    """The organisation with this name, whatever its case and spacing."""
+    return db.session.scalar(select(Organization).where(Organization.name_key == name_key(name)))
+
+
+def find_or_create_organization(name: str, *, type: OrganizationType = OrganizationType.COMPANY,
+                                sector: str | None = None, by=None) -> tuple[Organization, bool]:
+    name = " ".join(name.split())
+    if not name:
+        raise DirectoryProblem(_("Please give the organisation's name."), "name")
+    existing = organization_named(name)
+    if existing is not None:
+        return existing, False
+    organization = Organization(name=name, type=type, sector=(sector or "").strip() or None)
+    db.session.add(organization)
+    db.session.flush()
+    record("create", organization, by=by, summary=name)
+    return organization, True
+
+
+def person_with_email(email: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+
+
+def find_or_create_person(name: str, email: str | None, organization: Organization | None, *,
+                          function: str | None = None, by=None) -> tuple[Person, bool]:
+    """An existing person is recognised by email; without an email a new person is created."""
+    email = (email or "").strip().lower() or None
+    if email:
+        existing = person_with_email(email)
+        if existing is not None:
+            return existing, False
+    name = " ".join((name or "").split())
+    if not name:
+        raise DirectoryProblem(_("Please give the person's name."), "name")
+    person = Person(name=name, email=email, organization=organization, function=(function or "").strip() or None)
+    db.session.add(person)
+    db.session.flush()
+    record("create", person, by=by, summary=f"person {person.id}")
+    return person, True

@@ -1,0 +1,1 @@
+"""The masterplan document: generated draft, frozen versions, review, approval, exports."""

@@ -1,0 +1,71 @@
+"""A masterplan process: its dates, phase and steering partners."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.model_types import enum_type, utcnow
+
+if TYPE_CHECKING:
+    from tracker.goals.models import GuidingGoal
+    from tracker.hubs.models import Hub
+    from tracker.organizations.models import Organization
+
+
+class Phase(enum.StrEnum):
+    """The phases of a process, in the order they happen."""
+
+    PREPARATION = "preparation"
+    KICKOFF = "kickoff"
+    WORKSHOPS = "workshops"
+    CONSOLIDATION = "consolidation"
+    PRIORITISATION = "prioritisation"
+    ADOPTION = "adoption"
+    IMPLEMENTATION = "implementation"
+    UPDATE = "update"
+
+    @property
+    def position(self) -> int:
+        return list(Phase).index(self)
+
+
+process_partner = Table(
+    "process_partner",
+    db.metadata,
+    Column("process_id", ForeignKey("process.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Process(db.Model):
+    __tablename__ = "process"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    phase: Mapped[Phase] = mapped_column(enum_type(Phase, "process_phase"), default=Phase.PREPARATION)
+    # What the masterplan is for, shown on the public landing page (Markdown).
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    foreword: Mapped[str] = mapped_column(Text, default="")
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    # An update process points to the process whose plan it updates.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    partners: Mapped[list[Organization]] = relationship(secondary=process_partner, order_by="Organization.name")
+    hubs: Mapped[list[Hub]] = relationship(back_populates="process", order_by="Hub.position")
+    goals: Mapped[list[GuidingGoal]] = relationship(back_populates="process", order_by="GuidingGoal.number")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Process {self.id} {self.name!r}>"

@@ -1,0 +1,76 @@
+"""Read models for process pages: a few grouped queries, never one query per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.hubs.models import Hub, HubMembership
+from tracker.measures.models import Measure
+from tracker.organizations.models import Organization
+from tracker.processes.models import Process
+from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
+
+
+def newest_process() -> Process | None:
+    return db.session.scalar(select(Process).order_by(Process.starts_on.desc(), Process.id.desc()).limit(1))
+
+
+def hubs_with_leads(process: Process) -> list[Hub]:
+    return list(db.session.scalars(
+        select(Hub).where(Hub.process_id == process.id).order_by(Hub.position)
+        .options(selectinload(Hub.lead_organizations))
+    ))
+
+
+def members_by_hub(process: Process) -> dict[int, list[Organization]]:
+    rows = db.session.execute(
+        select(HubMembership.hub_id, Organization)
+        .join(Organization, Organization.id == HubMembership.organization_id)
+        .where(HubMembership.process_id == process.id, HubMembership.left_at.is_(None))
+        .order_by(Organization.name)
+    )
+    result: dict[int, list[Organization]] = defaultdict(list)
+    for hub_id, organization in rows:
+        result[hub_id].append(organization)
+    return result
+
+
+def session_counts_by_hub(process: Process) -> dict[int | None, dict[SessionStatus, int]]:
+    result: dict[int | None, dict[SessionStatus, int]] = defaultdict(dict)
+    for hub_id, status, count in db.session.execute(
+        select(Session.hub_id, Session.status, func.count())
+        .where(Session.process_id == process.id).group_by(Session.hub_id, Session.status)
+    ):
+        result[hub_id][status] = count
+    return result
+
+
+def measure_counts_by_hub(process: Process) -> dict[int | None, int]:
+    return dict(db.session.execute(
+        select(Measure.hub_id, func.count()).where(Measure.process_id == process.id).group_by(Measure.hub_id)
+    ).all())
+
+
+def public_events(process: Process) -> list[Session]:
+    """Process-wide events the public may see (kickoff, plenaries, prioritisation), in date order."""
+    return list(db.session.scalars(
+        select(Session).where(
+            Session.process_id == process.id, Session.hub_id.is_(None),
+            Session.kind.in_([SessionKind.KICKOFF, SessionKind.PLENARY, SessionKind.PRIORITISATION]),
+        ).order_by(Session.starts_at)
+    ))
+
+
+def attendance_counts(session_ids: list[int]) -> dict[int, int]:
+    """Attendees per session, for a list of sessions in one query."""
+    if not session_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Attendance.session_id, func.count())
+        .where(Attendance.session_id.in_(session_ids), Attendance.status == AttendanceStatus.ATTENDED)
+        .group_by(Attendance.session_id)
+    ).all())

@@ -1,0 +1,95 @@
+"""Figures of a process, each one aggregate query whatever the size of the process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import distinct, func, select, union
+
+from tracker.extensions import db
+from tracker.hubs.models import HubMembership
+from tracker.measures.models import Measure, MeasureStatus
+from tracker.processes.models import Phase, Process, process_partner
+from tracker.sessions.models import Session, SessionStatus
+
+
+@dataclass
+class ProcessFigures:
+    """Definitions shared by overview, dashboards, API stats and the plan document:
+
+    organizations: steering partners and organisations with a current hub membership;
+    people: distinct people who attended at least one session that was not cancelled;
+    sessions: sessions not cancelled (held and planned);
+    working_hours: for each session not cancelled, attendees × duration, summed;
+    ideas: every measure ever raised in the process, whatever its status now.
+    """
+
+    organizations: int = 0
+    people: int = 0
+    sessions: int = 0
+    sessions_held: int = 0
+    sessions_planned: int = 0
+    working_hours: float = 0.0
+    ideas: int = 0
+    by_status: dict[MeasureStatus, int] = field(default_factory=dict)
+    focus_projects: int = 0
+
+
+def figures(process: Process) -> ProcessFigures:
+    organizations = union(
+        select(process_partner.c.organization_id).where(process_partner.c.process_id == process.id),
+        select(HubMembership.organization_id).where(
+            HubMembership.process_id == process.id, HubMembership.left_at.is_(None)
+        ),
+    ).subquery()
+    result = ProcessFigures()
+    result.organizations = db.session.scalar(select(func.count()).select_from(organizations)) or 0
+
+    # The same rows as every other attendee count and working-hours figure (one definition).
+    from tracker.attendance.services import attended_rows
+
+    attended = attended_rows(process.id).subquery()
+    people, minutes = db.session.execute(
+        select(func.count(distinct(attended.c.person_id)), func.coalesce(func.sum(attended.c.duration_minutes), 0))
+    ).one()
+    result.people = people
+    result.working_hours = round(minutes / 60, 1)
+
+    for status, count in db.session.execute(
+        select(Session.status, func.count()).where(Session.process_id == process.id).group_by(Session.status)
+    ):
+        if status == SessionStatus.HELD:
+            result.sessions_held = count
+        elif status == SessionStatus.PLANNED:
+            result.sessions_planned = count
+    result.sessions = result.sessions_held + result.sessions_planned
+
+    for status, focus, count in db.session.execute(
+        select(Measure.status, Measure.is_focus_project, func.count())
+        .where(Measure.process_id == process.id)
+        .group_by(Measure.status, Measure.is_focus_project)
+    ):
+        result.by_status[status] = result.by_status.get(status, 0) + count
+        result.ideas += count
+        if focus and status not in (MeasureStatus.MERGED, MeasureStatus.REJECTED, MeasureStatus.WITHDRAWN):
+            result.focus_projects += count
+    return result
+
+
+def phase_timeline(process: Process) -> list[tuple[Phase, str]]:
+    """Each phase with its state relative to the current one: done, current or upcoming."""
+    current = process.phase.position
+    return [
+        (phase, "done" if phase.position < current else "current" if phase.position == current else "upcoming")
+        for phase in Phase
+    ]
+
+
+def set_phase(process: Process, phase: Phase, *, by) -> None:
+    from tracker.audit.services import record
+
+    if process.phase == phase:
+        return
+    record("update", process, by=by, summary=f"phase → {phase.value}",
+           changes={"phase": [process.phase.value, phase.value]})
+    process.phase = phase

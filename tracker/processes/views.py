@@ -1,0 +1,59 @@
+"""The process overview for participants, and setting its phase."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.labels import label
+from tracker.permissions import can_set_phase, can_view_process, require
+from tracker.processes import queries, services
+from tracker.processes.forms import PhaseForm
+from tracker.processes.models import Phase, Process
+from tracker.sessions.models import Session, SessionStatus
+
+bp = Blueprint("processes", __name__, url_prefix="/processes")
+
+
+@bp.get("/<int:process_id>")
+@login_required
+def overview(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    require(can_view_process(current_user, process))
+    now = datetime.now()
+    next_sessions = list(db.session.scalars(
+        select(Session).where(Session.process_id == process.id, Session.status == SessionStatus.PLANNED,
+                              Session.starts_at >= now).order_by(Session.starts_at).limit(5)
+    ))
+    return render_template(
+        "processes/overview.html",
+        process=process,
+        figures=services.figures(process),
+        timeline=services.phase_timeline(process),
+        hubs=queries.hubs_with_leads(process),
+        members=queries.members_by_hub(process),
+        session_counts=queries.session_counts_by_hub(process),
+        measure_counts=queries.measure_counts_by_hub(process),
+        next_sessions=next_sessions,
+        phase_form=PhaseForm(phase=process.phase.value) if can_set_phase(current_user, process) else None,
+    )
+
+
+@bp.post("/<int:process_id>/phase")
+@login_required
+def set_phase(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    require(can_set_phase(current_user, process))
+    form = PhaseForm()
+    if form.validate_on_submit():
+        services.set_phase(process, Phase(form.phase.data), by=current_user)
+        db.session.commit()
+        flash(_("The process is now in the phase “%(phase)s”.", phase=label(process.phase)), "success")
+    else:
+        flash(_("Please choose one of the phases."), "error")
+    return redirect(url_for(".overview", process_id=process.id))

@@ -1,0 +1,44 @@
+"""What anyone sees without logging in: the process's landing page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.processes import queries
+from tracker.processes.models import Process
+from tracker.processes.services import phase_timeline
+from tracker.sessions.models import SessionStatus
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def home():
+    """Logged-in users go to their process; visitors see its landing page (or the list of processes)."""
+    processes = list(db.session.scalars(select(Process).order_by(Process.starts_on.desc(), Process.id.desc())))
+    if not processes:
+        return render_template("public/empty.html")
+    if current_user.is_authenticated:
+        return redirect(url_for("charts.start"))
+    if len(processes) == 1:
+        return landing(processes[0].id)
+    return render_template("public/processes.html", processes=processes)
+
+
+@bp.get("/p/<int:process_id>")
+def landing(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    events, now = queries.public_events(process), datetime.now()
+    return render_template(
+        "public/landing.html",
+        process=process,
+        hubs=queries.hubs_with_leads(process),
+        timeline=phase_timeline(process),
+        upcoming=[e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
+        past=[e for e in events if e.ends_at < now][::-1],
+    )

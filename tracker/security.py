@@ -1,0 +1,42 @@
+"""Response headers and login plumbing that every page shares."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker.extensions import db, login_manager
+
+# Scripts only from our own files (no inline script, no eval). Styles may be set inline: plotly.js
+# styles its SVG elements through style attributes; CSS cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        from tracker.accounts.models import User
+
+        identifier, _, token = user_id.partition(":")
+        if not identifier.isdigit():
+            return None
+        user = db.session.get(User, int(identifier))
+        if user is None or not token or user.session_token != token or not user.is_active:
+            return None
+        return user

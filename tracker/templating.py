@@ -1,0 +1,45 @@
+"""Jinja filters and globals shared by all templates."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_login import current_user
+
+from tracker.labels import label
+from tracker.markdown import render_markdown
+
+
+def _hours(value: float | None) -> str:
+    return format_decimal(round(value or 0, 1), format="#,##0.#")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        label=label,
+        date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
+        # Event times are local wall-clock times already: shown as they are.
+        datetime=lambda value, fmt="medium": format_datetime(value, fmt, rebase=False) if value else "",
+        # Stored UTC timestamps (created_at, audit): shown in the installation's time zone.
+        timestamp=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
+        time=lambda value, fmt="short": format_time(value, fmt, rebase=False) if value else "",
+        number=lambda value: format_decimal(value or 0),
+        hours=_hours,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _globals():
+        from tracker import permissions
+        from tracker.processes.queries import newest_process
+
+        return {
+            "perm": permissions,
+            "current_locale": str(get_locale()),
+            "languages": app.config["LANGUAGES"],
+            "request_path": request.path,
+            # Called only by pages that have no process of their own.
+            "nav_process": lambda: newest_process() if current_user.is_authenticated else None,
+        }
