@@ -22,6 +22,8 @@ from tracker.api import tokens
 from tracker.attendance.models import ImportBatch
 from tracker.extensions import db
 from tracker.implementation.models import Indicator, Milestone
+from tracker.mail import services as mail_services
+from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.measures.models import MeasureStatus
 from tracker.plan import services as plan
 from tracker.plan.models import ReviewComment
@@ -143,6 +145,19 @@ TABLE: dict[str, tuple[dict, dict[str, set[str]]]] = {
     "prioritisation.close": ({"round_id": "round"}, {"POST": STEERING}),
     "prioritisation.prioritise": ({"round_id": "round"}, {"POST": STEERING}),
     "prioritisation.export": ({"round_id": "closed_round", "fmt": "csv"}, {"GET": USERS}),
+    "charts.start": ({}, {"GET": USERS}),
+    "charts.process_dashboard": ({"process_id": "process"}, {"GET": INTERNAL}),
+    "charts.hub_dashboard": ({"hub_id": "hub_a"}, {"GET": USERS}),
+    "charts.hub_dashboard@B": ({"hub_id": "hub_b"}, {"GET": STEERING}),
+    "charts.public_progress": ({"process_id": "process"}, {"GET": ALL}),
+    "charts.chart_data": ({"process_id": "process", "key": "traffic-lights"}, {"GET": ALL}),
+    "charts.chart_data@B": ({"process_id": "process", "key": "working-hours"}, {"GET": INTERNAL}),
+    "mail.answer": ({"token": "answer_token", "answer": "excused"}, {"GET": ALL, "POST": ALL}),
+    "mail.unsubscribe": ({"token": "unsubscribe_token"}, {"GET": ALL, "POST": ALL}),
+    "mail.preferences": ({}, {"GET": USERS, "POST": USERS}),
+    "mail.outbox": ({}, {"GET": ADMIN}),
+    "mail.show_mail": ({"mail_id": "mail"}, {"GET": ADMIN}),
+    "mail.retry": ({"mail_id": "mail"}, {"POST": ADMIN}),
     "plan.draft": ({"process_id": "process"}, {"GET": INTERNAL}),
     "plan.interim": ({"process_id": "process"}, {"GET": INTERNAL}),
     "plan.edit_foreword": ({"process_id": "process"}, {"GET": STEERING, "POST": STEERING}),
@@ -251,6 +266,9 @@ def objects(world, monkeypatch):
     db.session.add(comment)
     membership = next(m for m in world.hub_a.memberships if m.organization_id == world.org_a.id)
     company_a_token = tokens.create_token(world.company_a, "matrix")
+    mail = OutboxMail(kind=MailKind.INVITATION, dedup_key="matrix", to_address="a@example.org", subject="Einladung",
+                      body_text="Hallo", body_html="<p>Hallo</p>", status=MailStatus.FAILED)
+    db.session.add(mail)
     db.session.commit()
     charts = version.content.get("charts") or [{"key": "none"}]
     return {
@@ -265,7 +283,8 @@ def objects(world, monkeypatch):
         "company_a_token": db.session.scalar(db.select(tokens.ApiToken.id).where(
             tokens.ApiToken.user_id == world.company_a.id)),
         "set_password_token": set_password_token(world.company_b), "feed_token": ical.feed_token(world.company_a),
-        "chart_key": charts[0]["key"], "_company_a_bearer": company_a_token,
+        "chart_key": charts[0]["key"], "mail": mail.id, "answer_token": mail_services.answer_token(attendance),
+        "unsubscribe_token": mail_services.unsubscribe_token(world.company_a.person, MailKind.ACTION_DIGEST), "_company_a_bearer": company_a_token,
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 import os
 import shutil
 from pathlib import Path
@@ -33,7 +34,10 @@ def render_images(figures: list[go.Figure], formats=("png",)) -> list[dict[str, 
         log.warning("No browser for chart images (set BROWSER_PATH); exports show data tables instead.")
         return [None] * len(figures)
     try:
-        return asyncio.run(_render(figures, tuple(formats), path))
+        # A thread of its own: the caller may already run an event loop (Playwright's sync API,
+        # an async server), and asyncio.run() refuses to start inside one.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(lambda: asyncio.run(_render(figures, tuple(formats), path))).result()
     except Exception:  # a broken browser must not break an export
         log.exception("Chart images could not be rendered")
         return [None] * len(figures)
