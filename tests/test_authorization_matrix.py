@@ -284,7 +284,8 @@ def objects(world, monkeypatch):
             tokens.ApiToken.user_id == world.company_a.id)),
         "set_password_token": set_password_token(world.company_b), "feed_token": ical.feed_token(world.company_a),
         "chart_key": charts[0]["key"], "mail": mail.id, "answer_token": mail_services.answer_token(attendance),
-        "unsubscribe_token": mail_services.unsubscribe_token(world.company_a.person, MailKind.ACTION_DIGEST), "_company_a_bearer": company_a_token,
+        "unsubscribe_token": mail_services.unsubscribe_token(world.company_a.person, MailKind.ACTION_DIGEST),
+        "_company_a_bearer": company_a_token,
     }
 
 

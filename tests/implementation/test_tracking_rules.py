@@ -285,7 +285,7 @@ def test_an_indicator_value_that_is_no_number_is_refused_next_to_the_field(clien
 
 
 def test_the_overview_shows_goals_hubs_stale_and_overdue(client, world, plan, login):
-    goal, (m0, m1, _m2), _rep = plan
+    _goal, (m0, m1, _m2), _rep = plan
     today = date.today()
     services.report_progress(m0, on=today, percent=20, light=Light.GREEN, by=world.steering)
     services.report_progress(m1, on=today, percent=60, light=Light.RED, by=world.steering)

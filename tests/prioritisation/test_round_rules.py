@@ -24,11 +24,12 @@ def _entries():
                                             ((0, 4, 0), "Höchstens 3 Punkte auf eine Maßnahme."),
                                             ((-1, 2, 0), "negativ")])
 def test_a_refused_ballot_keeps_the_earlier_one(client, world, proposals, dots_round, login, points, message):
-    a, b, c = proposals
+    a, b, _c = proposals
     login(world.company_a)
     assert client.post(f"/rounds/{dots_round.id}", data={f"m{a.id}": "2", f"m{b.id}": "3"}).status_code == 302
     before = _entries()
-    response = client.post(f"/rounds/{dots_round.id}", data={f"m{m.id}": str(p) for m, p in zip(proposals, points)})
+    ballot = {f"m{m.id}": str(p) for m, p in zip(proposals, points, strict=True)}
+    response = client.post(f"/rounds/{dots_round.id}", data=ballot)
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and message in page
     assert f'value="{points[1]}"' in page  # the input is kept to correct it

@@ -154,11 +154,17 @@ def page_args() -> tuple[int, int]:
     return number("page", 1, 100_000), number("per_page", 50, MAX_PER_PAGE)
 
 
-def paginated(statement, serialise: Callable[[Any], dict]):
+def paginated(statement, serialise: Callable[..., dict], prepare: Callable[[list], dict] | None = None):
+    """One page of the statement's rows as JSON. prepare(items) may look up per-item extras for the
+    whole page in one query; serialise then gets (item, extras.get(item.id))."""
     page, per_page = page_args()
     result = db.paginate(statement, page=page, per_page=per_page, error_out=False, count=True)
-    return jsonify(items=[serialise(item) for item in result.items], page=page, per_page=per_page,
-                   total=result.total)
+    if prepare is None:
+        items = [serialise(item) for item in result.items]
+    else:
+        extras = prepare(result.items)
+        items = [serialise(item, extras.get(item.id)) for item in result.items]
+    return jsonify(items=items, page=page, per_page=per_page, total=result.total)
 
 
 PAGE_QUERY = {

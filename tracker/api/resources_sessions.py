@@ -13,14 +13,22 @@ from tracker.attendance import services as attendance
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.organizations.models import Person
-from tracker.permissions import can_edit_session, can_manage_hub, can_view_process, can_view_session, is_steering
+from tracker.permissions import (
+    can_edit_session,
+    can_manage_hub,
+    can_view_process,
+    can_view_session,
+    current_hub_id,
+    is_internal,
+    is_steering,
+)
 from tracker.processes.models import Process
 from tracker.sessions import services
 from tracker.sessions.models import Attendance, Session, SessionKind, SessionStatus
 
 
-def session_json(session: Session) -> dict:
-    totals = attendance.session_totals(session)
+def session_json(session: Session, totals: attendance.Totals | None = None) -> dict:
+    totals = totals or attendance.session_totals(session)
     return SessionOut(
         id=session.id, process_id=session.process_id, hub_id=session.hub_id, kind=session.kind, number=session.number,
         status=session.status, title=session.title, starts_at=session.starts_at, ends_at=session.ends_at,
@@ -51,10 +59,11 @@ def list_sessions(process_id: int):
         if status not in {s.value for s in SessionStatus}:
             raise ApiError(400, "validation_error", "Unknown status.", {"status": "unknown"})
         statement = statement.where(Session.status == SessionStatus(status))
-    visible = [s for s in db.session.scalars(statement) if can_view_session(current_user, s)]
-    ids = [s.id for s in visible]
-    return paginated(select(Session).where(Session.id.in_(ids)).order_by(Session.starts_at, Session.id) if ids
-                     else statement.where(Session.id.is_(None)), session_json)
+    if not is_internal(current_user, process):  # the rule of can_view_session, in SQL
+        own_hub = current_hub_id(current_user, process)
+        statement = statement.where(Session.hub_id.is_(None) | (Session.hub_id == own_hub))
+    return paginated(statement, session_json,
+                     prepare=lambda sessions: attendance.totals_of_sessions(process, [s.id for s in sessions]))
 
 
 @endpoint("/processes/{process_id}/sessions", "POST", "Schedule a session (hub workshops are numbered)",

@@ -20,13 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from tracker.attendance.models import ImportBatch, ImportStatus
-from tracker.attendance.services import (
-    InvalidEmail,
-    ensure_attendance,
-    find_or_create_organization,
-    find_or_create_person,
-    normalise_email,
-)
+from tracker.attendance.services import InvalidEmail, ensure_attendance, normalise_email
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.hubs.models import Hub
@@ -34,6 +28,7 @@ from tracker.hubs.services import MembershipConflict, current_membership, join_h
 from tracker.labels import label
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, OrganizationType, Person, name_key
+from tracker.organizations.services import find_or_create_organization, find_or_create_person
 from tracker.sessions.models import AttendanceStatus, Session
 
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -267,12 +262,11 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
     for row in rows:
         organization = None
         if row["organization"]:
-            organization = find_or_create_organization(
-                row["organization"], types.get(row["organization_type"].casefold()), by=by
-            )
-        person, created = find_or_create_person(row["name"], normalise_email(row["email"]), organization, by=by)
-        if created and row["function"]:
-            person.function = row["function"]
+            organization, _created = find_or_create_organization(
+                row["organization"], type=types.get(row["organization_type"].casefold()) or OrganizationType.COMPANY,
+                by=by)
+        person, _created = find_or_create_person(row["name"], normalise_email(row["email"]), organization,
+                                                 function=row["function"], by=by)
         if batch.session is not None:
             ensure_attendance(batch.session, person, statuses.get(row["status"].casefold()), by=by)
         else:

@@ -14,7 +14,8 @@ from sqlalchemy import Select, distinct, exists, func, select, union
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership, membership_delegate
-from tracker.organizations.models import Organization, OrganizationType, Person, name_key
+from tracker.organizations.models import Organization, OrganizationType, Person
+from tracker.organizations.services import find_or_create_organization, find_or_create_person
 from tracker.processes.models import Process, process_partner
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
@@ -127,32 +128,6 @@ def set_statuses(session: Session, statuses: dict[int, AttendanceStatus], *, by)
     return changed
 
 
-def find_or_create_organization(name: str, type_: OrganizationType | None = None, *, by=None) -> Organization:
-    """The organisation with this name (case and spacing ignored), created when there is none."""
-    existing = db.session.scalar(select(Organization).where(Organization.name_key == name_key(name)))
-    if existing is not None:
-        return existing
-    organization = Organization(name=" ".join(name.split()), type=type_ or OrganizationType.COMPANY)
-    db.session.add(organization)
-    db.session.flush()
-    record("create", organization, by=by, summary=organization.name)
-    return organization
-
-
-def find_or_create_person(name: str, email: str | None, organization: Organization | None, *,
-                          by=None) -> tuple[Person, bool]:
-    """The person with this email if there is one (their organisation is left alone), else a new one."""
-    if email:
-        existing = db.session.scalar(select(Person).where(Person.email == email))
-        if existing is not None:
-            return existing, False
-    person = Person(name=" ".join(name.split()), email=email, organization=organization)
-    db.session.add(person)
-    db.session.flush()
-    record("create", person, by=by, summary=person.name)
-    return person, True
-
-
 def ensure_attendance(session: Session, person: Person, status: AttendanceStatus | None, *, by) -> Attendance:
     """The person's attendance of the session, created (default invited) or set to status."""
     attendance = db.session.scalar(
@@ -175,7 +150,8 @@ def add_walk_in(session: Session, *, name: str, email: str | None, organization:
     """Someone came without invitation: find or create them (and their organisation), mark attended."""
     email = normalise_email(email)
     if organization is None and new_organization and new_organization.strip():
-        organization = find_or_create_organization(new_organization, new_organization_type, by=by)
+        organization, _created = find_or_create_organization(
+            new_organization, type=new_organization_type or OrganizationType.COMPANY, by=by)
     person, _created = find_or_create_person(name, email, organization, by=by)
     return ensure_attendance(session, person, AttendanceStatus.ATTENDED, by=by)
 
@@ -240,6 +216,18 @@ def totals_by(process: Process, by: Literal["hub", "session"]) -> dict[int | Non
         row_key: Totals(attendees=attendees, people=people, minutes=int(minutes))
         for row_key, attendees, people, minutes in db.session.execute(select(key, *_measures(rows)).group_by(key))
     }
+
+
+def totals_of_sessions(process: Process, session_ids: list[int]) -> dict[int, Totals]:
+    """{session id: Totals} for a list of sessions in one query; every id is present."""
+    result = {session_id: Totals() for session_id in session_ids}
+    if session_ids:
+        rows = attended_rows(process.id).where(Attendance.session_id.in_(session_ids)).subquery()
+        for session_id, attendees, people, minutes in db.session.execute(
+            select(rows.c.session_id, *_measures(rows)).group_by(rows.c.session_id)
+        ):
+            result[session_id] = Totals(attendees=attendees, people=people, minutes=int(minutes))
+    return result
 
 
 def status_counts(session_ids: list[int]) -> dict[int, dict[AttendanceStatus, int]]:

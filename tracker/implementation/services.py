@@ -162,8 +162,9 @@ def stale_measures(process: Process, days: int, today: date) -> list[tuple[Measu
 def overdue_milestones(process: Process, today: date) -> list[Milestone]:
     """Open milestones of the process's measures whose due date lies before today, most overdue first."""
     return list(db.session.scalars(
-        select(Milestone).join(Milestone.measure).options(contains_eager(Milestone.measure)).where(Measure.process_id == process.id, Milestone.done.is_(False),
-                                              Milestone.due_on < today).order_by(Milestone.due_on)))
+        select(Milestone).join(Milestone.measure).options(contains_eager(Milestone.measure))
+        .where(Measure.process_id == process.id, Milestone.done.is_(False), Milestone.due_on < today)
+        .order_by(Milestone.due_on)))
 
 
 def indicator_series(indicator: Indicator) -> list[tuple[date, Decimal]]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
@@ -22,8 +22,9 @@ from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus, Measu
 from tracker.organizations.models import Organization
 from tracker.plan import integrations
 from tracker.processes.models import Process, process_partner
+from tracker.processes.queries import attendance_counts
 from tracker.processes.services import figures, phase_timeline
-from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from tracker.sessions.models import Session, SessionStatus
 
 PLAN = "plan"
 INTERIM = "interim"
@@ -207,19 +208,9 @@ def _rejection_reasons(measure_ids: list[int]) -> dict[int, str]:
     return {measure_id: reason or "" for measure_id, reason in rows}
 
 
-def _attendance_counts(session_ids: list[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    return dict(db.session.execute(
-        select(Attendance.session_id, func.count())
-        .where(Attendance.session_id.in_(session_ids), Attendance.status == AttendanceStatus.ATTENDED)
-        .group_by(Attendance.session_id)
-    ).all())
-
-
 def _annex(process, hubs, sessions, measures, refs, goal_by_id) -> list[dict[str, Any]]:
     """Per hub: its sessions and every idea raised there with its fate; process-wide ones last."""
-    counts = _attendance_counts([s.id for s in sessions])
+    counts = attendance_counts([s.id for s in sessions])
     reasons = _rejection_reasons([m.id for m in measures if m.status in (MeasureStatus.REJECTED,
                                                                          MeasureStatus.WITHDRAWN)])
     by_id = {m.id: m for m in measures}
