@@ -77,7 +77,7 @@ def test_key_pages_pass_axe_and_label_every_field(page, live_server, pages):
             log_in(page, live_server, user.email, factories.PASSWORD)
         for path in paths:
             problems += _check(page, live_server + path)
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))

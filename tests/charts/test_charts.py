@@ -153,3 +153,12 @@ def test_without_a_browser_exports_fall_back(world, year, monkeypatch):
     monkeypatch.setattr(export, "Path", lambda p: type("P", (), {"exists": lambda self: False})())
     images = export.render_images([figures.traffic_lights(world.process).figure])
     assert images == [None]
+
+
+def test_a_hostile_name_cannot_break_out_of_the_figure_json(client, world, year, login):
+    world.hub_a.short_name = "</script><b>x</b>"
+    db.session.commit()
+    login(world.steering)
+    page = client.get(f"/processes/{world.process.id}/dashboard").get_data(as_text=True)
+    assert "</script><b>x</b>" not in page
+    assert "\\u003cb\\u003ex\\u003c" in page  # plotly escapes <, > and / inside the JSON
