@@ -41,6 +41,7 @@ INTERNAL = {"moderator_a", "steering", "admin"}
 STEERING = {"steering", "admin"}
 ADMIN = {"admin"}
 NOBODY: set[str] = set()
+OWN_ORG = {"company_a", *STEERING}  # the organisation's representative, and steering
 
 # endpoint -> (url arguments, {method: roles that may})
 TABLE: dict[str, tuple[dict, dict[str, set[str]]]] = {
@@ -70,6 +71,9 @@ TABLE: dict[str, tuple[dict, dict[str, set[str]]]] = {
     "processes.set_phase": ({"process_id": "process"}, {"POST": STEERING}),
     "organizations.index": ({}, {"GET": USERS}),
     "organizations.show": ({"organization_id": "org_a"}, {"GET": USERS}),
+    "organizations.new": ({}, {"GET": INTERNAL, "POST": INTERNAL}),
+    "organizations.edit": ({"organization_id": "org_a"}, {"GET": OWN_ORG, "POST": OWN_ORG}),
+    "organizations.edit@B": ({"organization_id": "org_b"}, {"GET": STEERING, "POST": STEERING}),
     "hubs.show": ({"hub_id": "hub_a"}, {"GET": USERS}),
     "hubs.new": ({"process_id": "process"}, {"GET": STEERING, "POST": STEERING}),
     "hubs.edit": ({"hub_id": "hub_a"}, {"GET": STEERING, "POST": STEERING}),
@@ -272,7 +276,7 @@ def objects(world, monkeypatch):
     db.session.commit()
     charts = version.content.get("charts") or [{"key": "none"}]
     return {
-        "process": process.id, "hub_a": world.hub_a.id, "hub_b": world.hub_b.id, "org_a": world.org_a.id,
+        "process": process.id, "hub_a": world.hub_a.id, "hub_b": world.hub_b.id, "org_a": world.org_a.id, "org_b": world.org_b.id,
         "session_a": world.session_a.id, "session_b": world.session_b.id, "kickoff": kickoff.id,
         "measure_a": world.measure_a.id, "measure_b": world.measure_b.id, "adopted": adopted.id, "goal": goal.id,
         "attendance": attendance.id, "action_item": item.id, "milestone": milestone.id, "indicator": indicator.id,

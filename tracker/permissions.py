@@ -115,6 +115,11 @@ def can_view_people_of(user, organization: Organization) -> bool:
     return is_internal_anywhere(user) or represents(user, organization)
 
 
+def can_edit_organization(user, organization: Organization) -> bool:
+    """Partners of the steering group and admins edit any organisation; a representative their own."""
+    return is_steering(user) or (represents(user, organization) and user.role == Role.COMPANY)
+
+
 def is_internal_anywhere(user) -> bool:
     return _user(user) is not None and user.role in (Role.ADMIN, Role.STEERING, Role.MODERATOR)
 

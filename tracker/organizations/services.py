@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from tracker.audit.services import record
+from tracker.audit.services import changed_fields, record
 from tracker.extensions import db
 from tracker.organizations.models import Organization, OrganizationType, Person, name_key
 
@@ -56,3 +56,27 @@ def find_or_create_person(name: str, email: str | None, organization: Organizati
     db.session.flush()
     record("create", person, by=by, summary=f"person {person.id}")
     return person, True
+
+
+def save_organization(organization: Organization, *, name: str, type: OrganizationType, sector: str | None,
+                      size_class, website: str | None, consents_to_be_named: bool, by) -> Organization:
+    """Create or update an organisation; a name another organisation already has is refused."""
+    name = " ".join(name.split())
+    if not name:
+        raise DirectoryProblem(_("Please give the organisation's name."), "name")
+    other = organization_named(name)
+    if other is not None and other.id != organization.id:
+        raise DirectoryProblem(_("There is already an organisation named “%(name)s”.", name=other.name), "name")
+    creating = organization.id is None
+    organization.name, organization.type = name, type
+    organization.sector = (sector or "").strip() or None
+    organization.size_class = size_class
+    organization.website = (website or "").strip() or None
+    organization.consents_to_be_named = consents_to_be_named
+    if creating:
+        db.session.add(organization)
+        db.session.flush()
+        record("create", organization, by=by, summary=name)
+    else:
+        record("update", organization, by=by, changes=changed_fields(organization), summary=name)
+    return organization
