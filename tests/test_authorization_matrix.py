@@ -276,7 +276,8 @@ def objects(world, monkeypatch):
     db.session.commit()
     charts = version.content.get("charts") or [{"key": "none"}]
     return {
-        "process": process.id, "hub_a": world.hub_a.id, "hub_b": world.hub_b.id, "org_a": world.org_a.id, "org_b": world.org_b.id,
+        "process": process.id, "hub_a": world.hub_a.id, "hub_b": world.hub_b.id,
+        "org_a": world.org_a.id, "org_b": world.org_b.id,
         "session_a": world.session_a.id, "session_b": world.session_b.id, "kickoff": kickoff.id,
         "measure_a": world.measure_a.id, "measure_b": world.measure_b.id, "adopted": adopted.id, "goal": goal.id,
         "attendance": attendance.id, "action_item": item.id, "milestone": milestone.id, "indicator": indicator.id,
