@@ -26,16 +26,17 @@ def hubs_with_leads(process: Process) -> list[Hub]:
     ))
 
 
-def members_by_hub(process: Process) -> dict[int, list[Organization]]:
+def members_by_hub(process: Process) -> dict[int, list]:
+    """Per hub, its current member organisations as light rows (id, name), by name."""
     rows = db.session.execute(
-        select(HubMembership.hub_id, Organization)
+        select(HubMembership.hub_id, Organization.id, Organization.name)
         .join(Organization, Organization.id == HubMembership.organization_id)
         .where(HubMembership.process_id == process.id, HubMembership.left_at.is_(None))
         .order_by(Organization.name)
     )
-    result: dict[int, list[Organization]] = defaultdict(list)
-    for hub_id, organization in rows:
-        result[hub_id].append(organization)
+    result: dict[int, list] = defaultdict(list)
+    for row in rows:
+        result[row.hub_id].append(row)
     return result
 
 
