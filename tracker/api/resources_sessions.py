@@ -28,7 +28,8 @@ from tracker.sessions.models import Attendance, Session, SessionKind, SessionSta
 
 
 def session_json(session: Session, totals: attendance.Totals | None = None) -> dict:
-    totals = totals or attendance.session_totals(session)
+    if totals is None:
+        totals = attendance.session_totals(session)
     return SessionOut(
         id=session.id, process_id=session.process_id, hub_id=session.hub_id, kind=session.kind, number=session.number,
         status=session.status, title=session.title, starts_at=session.starts_at, ends_at=session.ends_at,

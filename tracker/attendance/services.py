@@ -184,12 +184,14 @@ class Totals:
         return round(self.minutes / 60, 2)
 
 
-def _filtered(process: Process, hub_id: int | None, session_id: int | None):
+def _filtered(process: Process, hub_id: int | None, session_id: int | None, session_ids: list[int] | None = None):
     query = attended_rows(process.id)
     if hub_id is not None:
         query = query.where(Session.hub_id == hub_id)
     if session_id is not None:
         query = query.where(Attendance.session_id == session_id)
+    if session_ids is not None:
+        query = query.where(Attendance.session_id.in_(session_ids))
     return query.subquery()
 
 
@@ -205,12 +207,14 @@ def totals(process: Process, *, hub_id: int | None = None, session_id: int | Non
     return Totals(attendees=attendees, people=people, minutes=int(minutes))
 
 
-def totals_by(process: Process, by: Literal["hub", "session"]) -> dict[int | None, Totals]:
-    """The same figures grouped by hub (None = process-wide events) or by session, in one query.
+def totals_by(process: Process, by: Literal["hub", "session"], *,
+              session_ids: list[int] | None = None) -> dict[int | None, Totals]:
+    """The same figures grouped by hub (None = process-wide events) or by session, in one query;
+    session_ids limits them to those sessions.
 
     Groups without attendees are absent: look them up with .get(key, Totals()).
     """
-    rows = _filtered(process, None, None)
+    rows = _filtered(process, None, None, session_ids)
     key = rows.c.hub_id if by == "hub" else rows.c.session_id
     return {
         row_key: Totals(attendees=attendees, people=people, minutes=int(minutes))
@@ -220,14 +224,10 @@ def totals_by(process: Process, by: Literal["hub", "session"]) -> dict[int | Non
 
 def totals_of_sessions(process: Process, session_ids: list[int]) -> dict[int, Totals]:
     """{session id: Totals} for a list of sessions in one query; every id is present."""
-    result = {session_id: Totals() for session_id in session_ids}
-    if session_ids:
-        rows = attended_rows(process.id).where(Attendance.session_id.in_(session_ids)).subquery()
-        for session_id, attendees, people, minutes in db.session.execute(
-            select(rows.c.session_id, *_measures(rows)).group_by(rows.c.session_id)
-        ):
-            result[session_id] = Totals(attendees=attendees, people=people, minutes=int(minutes))
-    return result
+    if not session_ids:
+        return {}
+    found = totals_by(process, "session", session_ids=session_ids)
+    return {session_id: found.get(session_id, Totals()) for session_id in session_ids}
 
 
 def status_counts(session_ids: list[int]) -> dict[int, dict[AttendanceStatus, int]]:

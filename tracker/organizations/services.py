@@ -21,11 +21,17 @@ def organization_named(name: str) -> Organization | None:
     return db.session.scalar(select(Organization).where(Organization.name_key == name_key(name)))
 
 
-def find_or_create_organization(name: str, *, type: OrganizationType = OrganizationType.COMPANY,
-                                sector: str | None = None, by=None) -> tuple[Organization, bool]:
+def _organization_name(name: str) -> str:
+    """The name with its spacing tidied; an empty name is refused."""
     name = " ".join(name.split())
     if not name:
         raise DirectoryProblem(_("Please give the organisation's name."), "name")
+    return name
+
+
+def find_or_create_organization(name: str, *, type: OrganizationType = OrganizationType.COMPANY,
+                                sector: str | None = None, by=None) -> tuple[Organization, bool]:
+    name = _organization_name(name)
     existing = organization_named(name)
     if existing is not None:
         return existing, False
@@ -61,9 +67,7 @@ def find_or_create_person(name: str, email: str | None, organization: Organizati
 def save_organization(organization: Organization, *, name: str, type: OrganizationType, sector: str | None,
                       size_class, website: str | None, consents_to_be_named: bool, by) -> Organization:
     """Create or update an organisation; a name another organisation already has is refused."""
-    name = " ".join(name.split())
-    if not name:
-        raise DirectoryProblem(_("Please give the organisation's name."), "name")
+    name = _organization_name(name)
     other = organization_named(name)
     if other is not None and other.id != organization.id:
         raise DirectoryProblem(_("There is already an organisation named “%(name)s”.", name=other.name), "name")
