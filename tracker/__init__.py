@@ -61,6 +61,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.register_blueprint(benchmarking_bp)
 
+    from tracker.mail import subscriptions
+
+    subscriptions.connect()
+
     from tracker.cli import register_commands
 
     register_commands(app)

@@ -1,18 +1,27 @@
-"""Who may do what. Every view loads its object, then asks one of these, then acts.
+"""Who may do what.
 
-Predicates take the object, never only the route, so changing an id in a URL gains nothing.
-Steering rights are asked per process, so they can later be scoped to single processes
-without touching a call site.
+Predicates take the acting user and the object, never only the route, so changing an id in a
+URL gains nothing. A service function declares the predicate of its action once with
+`@guarded(predicate)`; the same declaration checks the right when the service runs (web, API,
+CLI or importer) and, through `action.allowed`, lets a view or an API endpoint check it right
+after loading the object and before reading any input (`load(Model, id, action.allowed)`).
+Steering rights are asked per process.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.accounts.models import Role
+from tracker.errors import NotAllowed, NotFound
+from tracker.extensions import db
+from tracker.hubs.queries import current_hub_id_of
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -23,10 +32,84 @@ if TYPE_CHECKING:
     from tracker.sessions.models import Session
 
 
+class SystemActor:
+    """Who acts in a command run on the server (CLI, scheduled job): the installation itself.
+
+    It holds every right of an administrator; the audit trail records it without a user.
+    """
+
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    role = Role.ADMIN
+    person = None
+    organization = None
+    moderated_hubs: list = []
+    name = "system"
+
+    def __repr__(self) -> str:
+        return "<SystemActor>"
+
+
+SYSTEM = SystemActor()
+
+MAX_ID = 2_147_483_647  # ids beyond a 32-bit integer cannot exist (PostgreSQL would raise, not answer)
+
+
 def require(allowed: bool) -> None:
     """Stop with 403 (or send an anonymous visitor to the login) unless allowed."""
     if not allowed:
         abort(403 if current_user.is_authenticated else 401)
+
+
+M = TypeVar("M")
+
+
+def find(model: type[M], object_id: int | None) -> M | None:
+    """The object with this id, or None (also for ids no row can have)."""
+    if object_id is None or not 0 < object_id <= MAX_ID:
+        return None
+    return db.session.get(model, object_id)
+
+
+def load(model: type[M], object_id: int, check: Callable[[Any, M], bool] | None = None, *,
+         message: str | None = None) -> M:
+    """The route's object (NotFound, 404) on which the current user has the right `check` (NotAllowed, 403).
+
+    Views and API endpoints call it first, before they read a form or a body.
+    """
+    obj = find(model, object_id)
+    if obj is None:
+        raise NotFound(_l("This page does not exist.") if message is None else message)
+    if check is not None and not check(current_user, obj):
+        raise NotAllowed(_l("You do not have permission to do this."))
+    return obj
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(check: Callable[[Any, Any], bool], message: str | None = None) -> Callable[[F], F]:
+    """Declare the right an action needs on its first argument; the service refuses without it.
+
+    The decorated function gets `.allowed(user, obj)` (the predicate) for views and endpoints that
+    check before they parse input, and `.message` for their answer.
+    """
+    refusal = message or _l("You do not have permission to do this.")
+
+    def decorate(function: F) -> F:
+        @wraps(function)
+        def wrapper(obj, *args, by, **kwargs):
+            if not check(by, obj):
+                raise NotAllowed(refusal)
+            return function(obj, *args, by=by, **kwargs)
+
+        wrapper.allowed = check  # type: ignore[attr-defined]
+        wrapper.message = refusal  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 def _user(user) -> User | None:
@@ -56,12 +139,9 @@ def can_manage_hub(user, hub: Hub | None) -> bool:
 
 def current_hub_id(user, process: Process) -> int | None:
     """The hub a company representative's organisation belongs to in this process."""
-    from tracker.hubs.services import current_membership
-
     if _user(user) is None or user.organization is None:
         return None
-    membership = current_membership(user.organization, process)
-    return membership.hub_id if membership else None
+    return current_hub_id_of(user.organization, process)
 
 
 def is_internal(user, process: Process) -> bool:
@@ -106,6 +186,7 @@ def represents(user, organization: Organization | None) -> bool:
     return (
         organization is not None
         and _user(user) is not None
+        and user.person is not None
         and user.person.organization_id == organization.id
     )
 
@@ -127,6 +208,6 @@ def is_internal_anywhere(user) -> bool:
 def can_view_person(user, person: Person) -> bool:
     if _user(user) is None:
         return False
-    if user.person.id == person.id or is_internal_anywhere(user):
+    if (user.person is not None and user.person.id == person.id) or is_internal_anywhere(user):
         return True
     return represents(user, person.organization)

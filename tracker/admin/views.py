@@ -13,11 +13,11 @@ from wtforms import SelectChoice
 from tracker.accounts import services
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
+from tracker.accounts.signals import set_password_link_created
 from tracker.audit.models import AuditEvent
 from tracker.audit.services import changed_fields, record
 from tracker.extensions import db
 from tracker.hubs.models import Hub
-from tracker.mail import events
 from tracker.organizations.models import Organization, Person
 from tracker.permissions import is_admin, require
 from tracker.processes.models import Process
@@ -122,7 +122,7 @@ def set_password_link(user_id: int):
     user = db.get_or_404(User, user_id)
     link = url_for("accounts.set_password", token=services.set_password_token(user), _external=True)
     record("set_password_link", user, by=current_user)
-    events.account_link(user, link)
+    set_password_link_created.send(user, link=link, by=current_user)
     db.session.commit()
     flash(_("Link to set the password of %(name)s (valid for 7 days): %(link)s", name=user.name, link=link), "info")
     return redirect(url_for(".edit_user", user_id=user.id))

@@ -2,6 +2,10 @@
 
 Each endpoint is declared once with `@endpoint(...)`; the same declaration validates the request
 and describes the operation in the OpenAPI document, so the spec cannot drift from the code.
+It also declares the object the endpoint works on and the right it needs on it:
+`@endpoint(..., load=(Session, "session_id"), check=sessions.update)` loads the session (404),
+checks the right (403), and only then parses the body (400) — whatever the body, a caller without
+the right gets 403. The view receives the loaded object as its first argument.
 """
 
 from __future__ import annotations
@@ -14,34 +18,28 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from flask_login import AnonymousUserMixin, current_user
 from pydantic import BaseModel, RootModel, ValidationError
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from tracker.api.tokens import user_for_token
+from tracker.errors import AppError, Invalid, NotAllowed, Unauthorized, error_json
 from tracker.extensions import csrf, db
+from tracker.permissions import MAX_ID, load
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # tokens travel in a header a browser never adds by itself; cookies are not accepted here
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
-
-
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    return jsonify(error={"code": code, "message": message, "fields": fields or {}}), status
-
-
-@bp.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    return error_response(error.status, error.code, error.message, error.fields)
+@bp.errorhandler(AppError)
+def _refused(error: AppError):
+    db.session.rollback()
+    return error_json(error.status, error.code, error.message, error.fields)
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     code = (error.name or "error").lower().replace(" ", "_")
-    return error_response(error.code or 500, code, error.description or error.name)
+    return error_json(error.code or 500, code, error.description or error.name)
 
 
 @bp.before_request
@@ -76,23 +74,41 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
-def endpoint(path: str, method: str, summary: str, *, body: type[BaseModel] | None = None, response: Any = None,
-             query: dict[str, dict] | None = None, auth: bool = True, errors: tuple[int, ...] = (),
-             tag: str = "", status: int = 200, media_types: tuple[str, ...] = ("application/json",)) -> Callable:
-    """Register a route on the API blueprint and in the spec; validate the JSON body into `body`.
+def _predicate(check) -> Callable[[Any, Any], bool] | None:
+    """A predicate, or a guarded service action whose declared right is used."""
+    return getattr(check, "allowed", check)
 
+
+def endpoint(path: str, method: str, summary: str, *, load: tuple[type, str] | None = None, check=None,
+             body: type[BaseModel] | None = None, response: Any = None, query: dict[str, dict] | None = None,
+             auth: bool = True, errors: tuple[int, ...] = (), tag: str = "", status: int = 200,
+             media_types: tuple[str, ...] = ("application/json",)) -> Callable:
+    """Register a route on the API blueprint and in the spec.
+
+    In this order: authenticate (401), load the object named by `load` (404) and check `check` on it
+    (403), validate the JSON body into `data` (400), call the view with the object first.
     A view returns a dict (sent as JSON with `status`) or a full Flask response.
     """
-    operation = Operation(path, method.upper(), summary, body, response, query or {}, auth, errors, tag, status,
+    statuses = tuple(sorted({*errors, *((404,) if load else ()), *((403,) if check else ()),
+                             *((400,) if body is not None else ())}))
+    operation = Operation(path, method.upper(), summary, body, response, query or {}, auth, statuses, tag, status,
                           media_types)
     OPERATIONS.append(operation)
     flask_path = path.replace("{", "<int:").replace("}", ">")
+    predicate = _predicate(check)
+    refusal = getattr(check, "message", None)
+    if check is not None and load is None:
+        raise TypeError(f"{path}: a check needs the object it is asked on (load=...)")
 
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if auth and not current_user.is_authenticated:
-                raise ApiError(401, "unauthorized", "A valid token is required: Authorization: Bearer <token>.")
+                raise Unauthorized("A valid token is required: Authorization: Bearer <token>.")
+            if load is not None:
+                model, argument = load
+                obj = _load_object(model, kwargs.pop(argument), predicate, refusal)
+                args = (obj, *args)
             if body is not None:
                 kwargs["data"] = parse_body(body)
             result = view(*args, **kwargs)
@@ -104,40 +120,52 @@ def endpoint(path: str, method: str, summary: str, *, body: type[BaseModel] | No
     return decorate
 
 
+def _load_object(model, object_id: int, predicate, refusal):
+    obj = load(model, object_id, message=f"{model.__name__} {object_id} does not exist.")
+    if predicate is not None and not predicate(current_user, obj):
+        raise NotAllowed(refusal or "You may not do this.")
+    return obj
+
+
 def parse_body(model: type[BaseModel]) -> BaseModel:
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:  # JSON nested deeper than the parser follows
+        payload = None
     wants_list = issubclass(model, RootModel)
     if not isinstance(payload, list if wants_list else dict):
-        raise ApiError(400, "invalid_body", f"The body must be a JSON {'array' if wants_list else 'object'}.")
+        raise Invalid(f"The body must be a JSON {'array' if wants_list else 'object'}.", "body", code="invalid_body")
     try:
         return model.model_validate(payload)
-    except ValidationError as error:
+    except (ValidationError, RecursionError) as error:
         fields = {}
-        for problem in error.errors():
+        for problem in error.errors() if isinstance(error, ValidationError) else [{"loc": (), "msg": "too deep"}]:
             name = ".".join(str(part) for part in problem["loc"]) or "body"
             fields.setdefault(name, problem["msg"])
-        raise ApiError(400, "validation_error", "Some fields are not valid.", fields) from None
+        raise Invalid("Some fields are not valid.", fields=fields) from None
 
 
-def require_api(allowed: bool, message: str = "You may not do this.") -> None:
-    if not allowed:
-        raise ApiError(403, "forbidden", message)
-
-
-def get_or_404(model, object_id: int, what: str):
-    # Ids beyond a 32-bit integer cannot exist (and would make PostgreSQL raise, not answer).
-    obj = db.session.get(model, object_id) if 0 < object_id <= 2_147_483_647 else None
-    if obj is None:
-        raise ApiError(404, "not_found", f"{what} {object_id} does not exist.")
-    return obj
-
-
-def get_referenced(model, object_id: int, field_name: str, what: str):
+def referenced(model, object_id: int | None, field_name: str, what: str | None = None):
     """An object named by id in the request body: unknown is a field error (400), not a missing page."""
-    obj = db.session.get(model, object_id)
+    if object_id is None:
+        return None
+    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
     if obj is None:
-        raise ApiError(400, "validation_error", f"{what} {object_id} does not exist.", {field_name: "unknown id"})
+        raise Invalid(f"{what or model.__name__} {object_id} does not exist.", field_name)
     return obj
+
+
+def referenced_all(model, ids: list[int] | None, field_name: str) -> list:
+    """The objects named by a list of ids in the body, in the given order; unknown ids are a field error."""
+    if not ids:
+        return []
+    wanted = [i for i in dict.fromkeys(ids)]
+    found = {o.id: o for o in db.session.scalars(select(model).where(model.id.in_(
+        [i for i in wanted if 0 < i <= MAX_ID])))}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise Invalid(f"Unknown ids: {missing}.", field_name)
+    return [found[i] for i in wanted]
 
 
 MAX_PER_PAGE = 200
@@ -146,9 +174,8 @@ MAX_PER_PAGE = 200
 def page_args() -> tuple[int, int]:
     def number(name: str, default: int, upper: int) -> int:
         raw = request.args.get(name, str(default))
-        if not raw.isdigit() or not 1 <= int(raw) <= upper:
-            raise ApiError(400, "validation_error", f"{name} must be a whole number from 1 to {upper}.",
-                           {name: f"must be 1 to {upper}"})
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= upper:
+            raise Invalid(f"{name} must be a whole number from 1 to {upper}.", name)
         return int(raw)
 
     return number("page", 1, 100_000), number("per_page", 50, MAX_PER_PAGE)
@@ -171,3 +198,25 @@ PAGE_QUERY = {
     "page": {"schema": {"type": "integer", "minimum": 1, "maximum": 100000}, "description": "page number"},
     "per_page": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "description": "page size"},
 }
+
+
+# --- transitional: the resources still using these move to load/check and `referenced` ----------
+
+_BY_STATUS = {400: Invalid, 403: NotAllowed, 409: __import__("tracker.errors", fromlist=["Conflict"]).Conflict}
+
+
+def ApiError(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> AppError:
+    return _BY_STATUS.get(status, AppError)(message, fields=fields, code=code)
+
+
+def require_api(allowed: bool, message: str = "You may not do this.") -> None:
+    if not allowed:
+        raise NotAllowed(message)
+
+
+def get_or_404(model, object_id: int, what: str):
+    return load(model, object_id, message=f"{what} {object_id} does not exist.")
+
+
+def get_referenced(model, object_id: int, field_name: str, what: str):
+    return referenced(model, object_id, field_name, what)

@@ -11,6 +11,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Select, distinct, exists, func, select, union
 
+from tracker.attendance.signals import attendees_invited
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership, membership_delegate
@@ -97,10 +98,8 @@ def invite_all(session: Session, *, by) -> int:
     record("invite_all", session, by=by, summary=f"{len(new_ids)} invited",
            changes={"invited_person_ids": new_ids})
     db.session.expire(session, ["attendances"])
-    from tracker.mail import events
-
-    events.invitations(session, list(db.session.scalars(select(Attendance).where(
-        Attendance.session_id == session.id, Attendance.person_id.in_(new_ids)))))
+    attendees_invited.send(session, attendances=list(db.session.scalars(select(Attendance).where(
+        Attendance.session_id == session.id, Attendance.person_id.in_(new_ids)))), by=by)
     return len(new_ids)
 
 

@@ -16,6 +16,7 @@ from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
+from tracker.measures.signals import measure_transitioned
 from tracker.permissions import is_steering, moderates, represents
 
 S = MeasureStatus
@@ -172,9 +173,8 @@ def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = 
     source = measure.status
     measure.status = to
     step = _record(measure, source, to, by=by, reason=reason or "")
-    from tracker.mail import events
-
-    events.measure_status_changed(measure, step)
+    db.session.flush()  # the step's id identifies it for the mail it may cause
+    measure_transitioned.send(measure, step=step, previous=source, by=by)
     return step
 
 

@@ -10,11 +10,11 @@ from wtforms import SelectChoice
 
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import set_password_token
+from tracker.accounts.signals import set_password_link_created
 from tracker.audit.services import record
 from tracker.extensions import db, limiter
 from tracker.hubs.models import Hub
 from tracker.labels import choices
-from tracker.mail import events
 from tracker.organizations.models import Organization, OrganizationType, Person
 from tracker.permissions import is_admin, require
 from tracker.processes import queries
@@ -99,7 +99,7 @@ def decide(user_id: int, decision: str):
     else:
         link = url_for("accounts.set_password", token=set_password_token(user), _external=True)
         record("approve_registration", user, by=current_user)
-        events.account_link(user, link)
+        set_password_link_created.send(user, link=link, by=current_user)
         db.session.commit()
         flash(_("Approved. Send %(name)s this link to set a password (valid for 7 days): %(link)s",
                 name=user.name, link=link), "success")

@@ -16,6 +16,7 @@ from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, Person
 from tracker.processes.models import Process
 from tracker.sessions.models import ActionItem, MinutesRevision, MinutesStatus, Session, SessionKind, SessionStatus
+from tracker.sessions.signals import minutes_approved, session_changed
 
 EDITABLE = ("kind", "title", "starts_at", "ends_at", "location", "agenda", "decisions")
 
@@ -93,21 +94,15 @@ def update(session: Session, *, by, expected_version: int, **fields) -> None:
     changes = changed_fields(session)
     if changes:
         record("update", session, by=by, changes=changes, summary=session.title)
-    if {"starts_at", "ends_at", "location"} & set(changes):
-        from tracker.mail import events
-
-        events.session_changed(session)  # calendars move the event (same UID, higher SEQUENCE)
+        session_changed.send(session, changes=changes, by=by)
 
 
 def set_status(session: Session, status: SessionStatus, *, by) -> None:
     if session.status != status:
-        record("update", session, by=by, changes={"status": [session.status.value, status.value]},
-               summary=session.title)
+        changes = {"status": [session.status.value, status.value]}
+        record("update", session, by=by, changes=changes, summary=session.title)
         session.status = status
-        if status == SessionStatus.CANCELLED:
-            from tracker.mail import events
-
-            events.session_changed(session)  # calendars cancel the event
+        session_changed.send(session, changes=changes, by=by)
 
 
 def save_minutes(session: Session, text: str, *, expected_version: int, by) -> MinutesRevision:
@@ -135,9 +130,7 @@ def approve_minutes(session: Session, *, by) -> None:
     session.minutes_approved_by_id = by.id
     session.minutes_approved_at = utcnow()
     record("minutes_approved", session, by=by, summary=session.title)
-    from tracker.mail import events
-
-    events.minutes_approved(session)
+    minutes_approved.send(session, by=by)
 
 
 def revisions(session: Session) -> list[MinutesRevision]:

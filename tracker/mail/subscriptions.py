@@ -1,0 +1,50 @@
+"""Mail listens to what the other features announce; no feature imports mail to send one.
+
+`connect()` runs once when the app is built; receivers queue mails in the sender's transaction,
+so a rolled-back action sends nothing.
+"""
+
+from __future__ import annotations
+
+from tracker.accounts.signals import set_password_link_created
+from tracker.attendance.signals import attendees_invited
+from tracker.mail import events
+from tracker.measures.signals import measure_transitioned
+from tracker.sessions.models import SessionStatus
+from tracker.sessions.signals import minutes_approved, session_changed
+
+# A change of these fields moves or cancels the event in the invitees' calendars.
+CALENDAR_FIELDS = frozenset({"starts_at", "ends_at", "location", "status"})
+
+
+def _invitations(session, *, attendances, by) -> None:
+    events.invitations(session, attendances)
+
+
+def _session_changed(session, *, changes, by) -> None:
+    relevant = CALENDAR_FIELDS & set(changes)
+    if relevant == {"status"} and session.status != SessionStatus.CANCELLED:
+        return  # held or planned again: calendars need no update
+    if relevant:
+        events.session_changed(session)
+
+
+def _minutes_approved(session, *, by) -> None:
+    events.minutes_approved(session)
+
+
+def _measure_transitioned(measure, *, step, previous, by) -> None:
+    events.measure_status_changed(measure, step)
+
+
+def _set_password_link(user, *, link, by) -> None:
+    events.account_link(user, link)
+
+
+def connect() -> None:
+    """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
+    attendees_invited.connect(_invitations)
+    session_changed.connect(_session_changed)
+    minutes_approved.connect(_minutes_approved)
+    measure_transitioned.connect(_measure_transitioned)
+    set_password_link_created.connect(_set_password_link)
