@@ -4,8 +4,11 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
+from tracker.errors import NotAllowed
 from tracker.extensions import db
+from tracker.goals import services
 from tracker.goals.models import GuidingGoal
+from tracker.permissions import SYSTEM
 
 
 @pytest.mark.parametrize("role,allowed", [("steering", True), ("moderator_a", False), ("company_a", False)])
@@ -48,3 +51,26 @@ def test_stale_goal_edit_is_a_conflict(client, world, login):
     assert client.post(f"/goals/{goal.id}/edit", data={"title": "Neu 1", "version": version}).status_code == 302
     second = client.post(f"/goals/{goal.id}/edit", data={"title": "Neu 2", "version": version})
     assert second.status_code == 409 and "Neu 2" in second.get_data(as_text=True)
+
+
+def test_page_and_api_number_goals_by_the_same_rule(client, world, login, bearer):
+    factories.goal(world.process, number=4, title="Vorhanden")
+    db.session.commit()
+    headers = bearer(world.steering)
+    by_api = client.post(f"/api/v1/processes/{world.process.id}/goals", json={"title": "Per API"}, headers=headers)
+    assert by_api.status_code == 201 and by_api.json["number"] == 5
+    login(world.steering)
+    client.post(f"/processes/{world.process.id}/goals", data={"title": "Per Seite"})
+    numbers = dict(db.session.execute(select(GuidingGoal.title, GuidingGoal.number)).all())
+    assert numbers == {"Vorhanden": 4, "Per API": 5, "Per Seite": 6}
+    taken = client.post(f"/api/v1/processes/{world.process.id}/goals", json={"title": "X", "number": 5},
+                        headers=headers)
+    assert taken.status_code == 409 and taken.json["error"]["fields"] == {"number": taken.json["error"]["message"]}
+
+
+@pytest.mark.parametrize("role", ["moderator_a", "company_a"])
+def test_the_service_itself_refuses_who_may_not_define_goals(world, role):
+    """The CLI, importers and the API reach the same refusal as the page."""
+    with pytest.raises(NotAllowed):
+        services.create(world.process, title="Heimlich", by=getattr(world, role))
+    assert services.create(world.process, title="Offiziell", by=SYSTEM).number == 1

@@ -28,6 +28,7 @@ from tracker.api.schemas import (
 )
 from tracker.audit.services import record
 from tracker.extensions import db
+from tracker.goals import services as goals
 from tracker.goals.models import GuidingGoal
 from tracker.hubs import services as hubs
 from tracker.hubs.models import Hub, HubMembership
@@ -240,18 +241,11 @@ def list_goals(process_id: int):
                      lambda goal: dump(GoalOut, goal))
 
 
-@endpoint("/processes/{process_id}/goals", "POST", "Create a guiding goal (steering)", body=GoalIn,
-          response=GoalOut, errors=(400, 403, 404, 409), tag="goals", status=201)
-def create_goal(process_id: int, data: GoalIn):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(is_steering(current_user, process), "Only the steering group defines guiding goals.")
-    if db.session.scalar(select(GuidingGoal.id).where(GuidingGoal.process_id == process.id,
-                                                      GuidingGoal.number == data.number)):
-        raise ApiError(409, "conflict", f"Guiding goal number {data.number} exists already.", {"number": "taken"})
-    goal = GuidingGoal(process=process, **data.model_dump())
-    db.session.add(goal)
-    db.session.flush()
-    record("create", goal, by=current_user, summary=goal.title)
+@endpoint("/processes/{process_id}/goals", "POST", "Create a guiding goal (steering); without a number it is "
+          "numbered after the last one", load=(Process, "process_id"), check=goals.create, body=GoalIn,
+          response=GoalOut, errors=(409,), tag="goals", status=201)
+def create_goal(process: Process, data: GoalIn):
+    goal = goals.create(process, by=current_user, **data.model_dump())
     db.session.commit()
     return dump(GoalOut, goal)
 

@@ -153,7 +153,7 @@ class MembershipOut(Out):
 
 
 class GoalIn(Strict):
-    number: Annotated[int, Field(ge=1, le=1000)]
+    number: Annotated[int, Field(ge=1, le=1000)] | None = None
     title: Name
     introduction: LongText = ""
     objective: LongText = ""

@@ -11,11 +11,12 @@ from sqlalchemy import func, or_, select
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from tracker.errors import Invalid, StaleVersion
 from tracker.extensions import db
 from tracker.goals import services
 from tracker.goals.models import GuidingGoal
 from tracker.measures.models import Measure, measure_goal
-from tracker.permissions import can_view_process, is_steering, require
+from tracker.permissions import can_view_process, load
 from tracker.processes.models import Process
 
 bp = Blueprint("goals", __name__)
@@ -31,15 +32,16 @@ class GoalForm(FlaskForm):
 @bp.route("/processes/<int:process_id>/goals", methods=["GET", "POST"])
 @login_required
 def index(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(can_view_process(current_user, process))
-    may_edit = is_steering(current_user, process)
+    process = load(Process, process_id, services.create.allowed if request.method == "POST" else can_view_process)
+    may_edit = services.create.allowed(current_user, process)
     form = GoalForm()
-    if request.method == "POST":
-        require(may_edit)
-        if form.validate_on_submit():
-            services.create(process, title=form.title.data.strip(), introduction=form.introduction.data or "",
+    if form.validate_on_submit():
+        try:
+            services.create(process, title=form.title.data, introduction=form.introduction.data or "",
                             objective=form.objective.data or "", by=current_user)
+        except Invalid as problem:
+            getattr(form, problem.field or "title").errors.append(str(problem))
+        else:
             db.session.commit()
             flash(_("The guiding goal is added."), "success")
             return redirect(url_for(".index", process_id=process.id))
@@ -52,30 +54,32 @@ def index(process_id: int):
 @bp.get("/goals/<int:goal_id>")
 @login_required
 def show(goal_id: int):
-    goal = db.get_or_404(GuidingGoal, goal_id)
-    require(can_view_process(current_user, goal.process))
+    goal = load(GuidingGoal, goal_id, lambda user, goal: can_view_process(user, goal.process))
     secondary = select(measure_goal.c.measure_id).where(measure_goal.c.goal_id == goal.id)
     measures = db.session.scalars(select(Measure).where(
         or_(Measure.primary_goal_id == goal.id, Measure.id.in_(secondary))).order_by(Measure.id)).all()
     return render_template("goals/show.html", goal=goal, process=goal.process,
                            primary=[m for m in measures if m.primary_goal_id == goal.id],
                            secondary=[m for m in measures if m.primary_goal_id != goal.id],
-                           may_edit=is_steering(current_user, goal.process))
+                           may_edit=services.update.allowed(current_user, goal))
 
 
 @bp.route("/goals/<int:goal_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(goal_id: int):
-    goal = db.get_or_404(GuidingGoal, goal_id)
-    require(is_steering(current_user, goal.process))
+    goal = load(GuidingGoal, goal_id, services.update.allowed)
     form = GoalForm(obj=goal, version=goal.version)
     if form.validate_on_submit():
         try:
             services.update(goal, expected_version=int(form.version.data or 0), by=current_user,
-                            title=form.title.data.strip(), introduction=form.introduction.data or "",
+                            title=form.title.data, introduction=form.introduction.data or "",
                             objective=form.objective.data or "")
-        except services.StaleGoal:
+        except StaleVersion:
+            db.session.rollback()
             return render_template("goals/form.html", goal=goal, form=form, conflict=True), 409
+        except Invalid as problem:
+            getattr(form, problem.field or "title").errors.append(str(problem))
+            return render_template("goals/form.html", goal=goal, form=form), 400
         db.session.commit()
         flash(_("The guiding goal is saved."), "success")
         return redirect(url_for(".show", goal_id=goal.id))
@@ -85,8 +89,7 @@ def edit(goal_id: int):
 @bp.post("/goals/<int:goal_id>/move")
 @login_required
 def move(goal_id: int):
-    goal = db.get_or_404(GuidingGoal, goal_id)
-    require(is_steering(current_user, goal.process))
+    goal = load(GuidingGoal, goal_id, services.move.allowed)
     services.move(goal, -1 if request.form.get("direction") == "up" else 1, by=current_user)
     db.session.commit()
     return redirect(url_for(".index", process_id=goal.process_id))
