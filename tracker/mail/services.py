@@ -7,6 +7,7 @@ caused it happen together, or neither.
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 import smtplib
 import ssl
@@ -24,7 +25,9 @@ from tracker.extensions import db
 from tracker.mail.models import MailKind, MailPreference, MailStatus, OutboxMail
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
+from tracker.text import single_line
 
+log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 CLAIM_TIMEOUT = timedelta(minutes=10)
 
@@ -118,7 +121,7 @@ def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics:
         unsubscribe = None if kind == MailKind.ACCOUNT else url_for(
             "mail.unsubscribe", token=unsubscribe_token(person, kind), _external=True)
         context = dict(context, person=person, unsubscribe=unsubscribe, kind=kind)
-        subject = render_template(f"mail/{template}.subject.txt", **context).strip()
+        subject = single_line(render_template(f"mail/{template}.subject.txt", **context))
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
     mail = OutboxMail(kind=kind, dedup_key=dedup_key[:200], person_id=person.id, to_address=person.email,
@@ -130,11 +133,12 @@ def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics:
 # Sending --------------------------------------------------------------------------------------------------
 
 def _message(mail: OutboxMail) -> EmailMessage:
+    """The mail as sent; headers are built from one-line text whatever was stored."""
     config = current_app.config
     message = EmailMessage()
-    message["Subject"] = mail.subject
+    message["Subject"] = single_line(mail.subject)
     message["From"] = formataddr(("Masterplan Tracker", config["MAIL_DEFAULT_SENDER"]))
-    message["To"] = mail.to_address
+    message["To"] = single_line(mail.to_address)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{mail.id}")
     message["Content-Language"] = mail.language
     message.set_content(mail.body_text)
@@ -197,13 +201,21 @@ def send_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
                 continue
             mail = db.session.get(OutboxMail, mail_id)
             try:
+                message = _message(mail)
+            except Exception as error:  # this mail cannot be built: retrying will not help; the others go on
+                log.exception("mail %s cannot be composed", mail_id)
+                _give_up(mail, error)
+                counts["failed"] += 1
+                db.session.commit()
+                continue
+            try:
                 if client is None:
                     client = _smtp()
-                client.send_message(_message(mail))
+                client.send_message(message)
             except (OSError, smtplib.SMTPException) as error:
                 client = None
                 mail.attempts += 1
-                mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+                mail.last_error = _error_text(error)
                 mail.claim_token = None
                 if mail.attempts >= MAX_ATTEMPTS:
                     mail.status = MailStatus.FAILED
@@ -212,6 +224,10 @@ def send_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
                     mail.status = MailStatus.QUEUED
                     mail.next_attempt_at = now + backoff(mail.attempts)
                     counts["retry"] += 1
+            except Exception as error:  # refused by the library for this mail alone (e.g. an unusable address)
+                log.exception("mail %s cannot be sent", mail_id)
+                _give_up(mail, error)
+                counts["failed"] += 1
             else:
                 mail.status = MailStatus.SENT
                 mail.sent_at = now
@@ -223,6 +239,17 @@ def send_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 client.quit()
     return counts
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _give_up(mail: OutboxMail, error: Exception) -> None:
+    mail.attempts += 1
+    mail.status = MailStatus.FAILED
+    mail.last_error = _error_text(error)
+    mail.claim_token = None
 
 
 def retry(mail: OutboxMail) -> None:

@@ -111,10 +111,22 @@ def _request_context():
 @click.option("--interval", default=30, show_default=True)
 @with_appcontext
 def send_mail_command(loop: bool, interval: int) -> None:
-    """Send the mails in the outbox that are due (run it from a timer, or with --loop as a worker)."""
+    """Send the mails in the outbox that are due (run it from a timer, or with --loop as a worker).
+
+    With --loop, nothing that goes wrong in one round (a mail, the database, the server) ends the worker.
+    """
     while True:
-        counts = services.send_due()
-        click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+        try:
+            counts = services.send_due()
+        except Exception:
+            if not loop:
+                raise
+            current_app.logger.exception("sending mail failed; trying again in %s s", interval)
+            db.session.rollback()
+        else:
+            click.echo(f"sent {counts['sent']}, to retry {counts['retry']}, failed {counts['failed']}")
+        finally:
+            db.session.remove()
         if not loop:
             return
         clock.sleep(interval)
