@@ -1,8 +1,10 @@
 """Sessions, cookies, headers and request sizes."""
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
+from tracker.extensions import db
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, world):
@@ -48,3 +50,49 @@ def test_rate_limits_are_kept_in_redis_when_configured(make_app, world):
     assert any(b"login" in key for key in server.keys("*")), "the limiter's counters are not in Redis"
     server.flushdb()
     server.close()
+
+
+def test_remember_cookie_is_secure_when_the_session_cookie_is(make_app, world):
+    """Issue 16, finding 12: with SESSION_COOKIE_SECURE the one-year remember cookie went out without Secure."""
+    client = make_app(SESSION_COOKIE_SECURE=True).test_client()
+    response = client.post("/login", data={"email": world.company_a.email, "password": factories.PASSWORD,
+                                           "remember": "y"}, base_url="https://localhost")
+    remember = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token=")]
+    assert remember and all("Secure" in c and "HttpOnly" in c for c in remember)
+
+
+def test_hsts_is_sent_behind_https_only(make_app, world):
+    """Issue 16, finding 12: behind a TLS proxy (X-Forwarded-Proto) the app sends HSTS; over plain HTTP not."""
+    client = make_app(PROXY_FIX_HOPS=1).test_client()
+    secure = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+
+
+def test_unknown_hosts_are_refused_and_links_come_from_public_url(make_app, world):
+    """Issue 16, finding 10: links in mails followed the request's Host header."""
+    from tracker.mail.models import OutboxMail
+    from tracker.measures.models import MeasureStatus
+
+    app = make_app(PUBLIC_URL="https://masterplan.example.org", TRUSTED_HOSTS=["localhost", "masterplan.example.org"])
+    client = app.test_client()
+    assert client.get("/login", headers={"Host": "evil.example"}).status_code == 400
+    client.post("/login", data={"email": world.moderator_a.email, "password": factories.PASSWORD})
+    world.measure_a.proposer_person = world.company_a.person
+    db.session.commit()
+    client.post(f"/measures/{world.measure_a.id}/transition", data={"to": MeasureStatus.IN_REVIEW.value})
+    mail = db.session.scalar(select(OutboxMail))
+    assert "https://masterplan.example.org/measures/" in mail.body_text
+    assert "http://localhost" not in mail.body_text + mail.body_html
+
+
+def test_pages_and_api_answers_with_personal_data_are_not_stored(client, world, login, bearer):
+    """Issue 16, finding 25."""
+    headers = bearer(world.company_a)
+    assert client.get("/api/v1/people", headers=headers).headers["Cache-Control"] == "no-store"
+    login(world.company_a)
+    assert client.get("/profile").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/measures/{world.measure_a.id}").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")

@@ -12,6 +12,7 @@ from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.organizations.models import Organization
+from tracker.urls import public_url
 
 
 @click.command("seed-demo")
@@ -59,9 +60,7 @@ def create_user_command(email, name, role, organization, hub_ids, password, link
     db.session.commit()
     click.echo(f"Created {role} {user.email} (user {user.id}).")
     if link:
-        from flask import url_for
-
-        click.echo(url_for("accounts.set_password", token=accounts.set_password_token(user), _external=True))
+        click.echo(public_url("accounts.set_password", token=accounts.set_password_token(user)))
 
 
 @click.command("set-password")

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker.extensions import db
 
@@ -118,6 +118,11 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return render_template("errors/error.html", code=error.status, title=MESSAGES.get(error.status, ""),
                                message=error.message or MESSAGES.get(error.status, "")), error.status
+
+    @app.errorhandler(SecurityError)
+    def _untrusted_host(error: SecurityError):
+        """A Host the app does not answer for: no page (it would build links for that host)."""
+        return Response(MESSAGES[400], status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -21,6 +21,7 @@ from tracker.hubs.models import Hub
 from tracker.organizations.models import Organization, Person
 from tracker.permissions import is_admin, require
 from tracker.processes.models import Process
+from tracker.urls import public_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -120,7 +121,7 @@ def edit_user(user_id: int):
 def set_password_link(user_id: int):
     """Show a link the admin passes on; it works once, for a week."""
     user = db.get_or_404(User, user_id)
-    link = url_for("accounts.set_password", token=services.set_password_token(user), _external=True)
+    link = public_url("accounts.set_password", token=services.set_password_token(user))
     record("set_password_link", user, by=current_user)
     set_password_link_created.send(user, link=link, by=current_user)
     db.session.commit()

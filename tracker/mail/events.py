@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
-from flask import current_app, url_for
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -15,26 +13,7 @@ from tracker.mail.services import answer_token, queue
 from tracker.organizations.models import Person
 from tracker.sessions import ical
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
-
-
-def _host() -> str:
-    return urlsplit(current_app.config.get("PUBLIC_URL") or "http://localhost").hostname or "localhost"
-
-
-def _in_request(function):
-    """Events build links with url_for; outside a request they use PUBLIC_URL."""
-    from functools import wraps
-
-    from flask import has_request_context
-
-    @wraps(function)
-    def wrapper(*args, **kwargs):
-        if has_request_context():
-            return function(*args, **kwargs)
-        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-            return function(*args, **kwargs)
-
-    return wrapper
+from tracker.urls import public_host, public_url
 
 
 def session_ics(session: Session) -> bytes:
@@ -43,19 +22,18 @@ def session_ics(session: Session) -> bytes:
     cal.add("prodid", "-//Masterplan Tracker//DE")
     cal.add("version", "2.0")
     cal.add("method", "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST")
-    cal.add_component(ical.event_for(session, _host(), url=url_for("sessions.show", session_id=session.id,
+    cal.add_component(ical.event_for(session, public_host(), url=public_url("sessions.show", session_id=session.id,
                                                                     _external=True)))
     return cal.to_ical()
 
 
 def _links(attendance: Attendance) -> dict:
     token = answer_token(attendance)
-    return {"register_url": url_for("mail.answer", token=token, answer="registered", _external=True),
-            "excuse_url": url_for("mail.answer", token=token, answer="excused", _external=True),
-            "session_url": url_for("sessions.show", session_id=attendance.session_id, _external=True)}
+    return {"register_url": public_url("mail.answer", token=token, answer="registered"),
+            "excuse_url": public_url("mail.answer", token=token, answer="excused"),
+            "session_url": public_url("sessions.show", session_id=attendance.session_id)}
 
 
-@_in_request
 def invitations(session: Session, attendances: list[Attendance]) -> int:
     """Invite each person (once per version of the session), with an .ics and links to answer."""
     ics = session_ics(session)
@@ -67,7 +45,6 @@ def invitations(session: Session, attendances: list[Attendance]) -> int:
     return queued
 
 
-@_in_request
 def session_changed(session: Session) -> int:
     """Everyone invited hears of a new time, place or a cancellation, with the same calendar UID."""
     db.session.flush()  # the new version number goes into SEQUENCE and the dedup key
@@ -83,7 +60,6 @@ def session_changed(session: Session) -> int:
     return queued
 
 
-@_in_request
 def minutes_approved(session: Session) -> int:
     """The hub's members (its delegates) and the session's participants hear that the minutes are out."""
     from tracker.hubs.models import HubMembership, membership_delegate
@@ -98,11 +74,10 @@ def minutes_approved(session: Session) -> int:
         people.update({p.id: p for p in delegates})
     stamp = (session.minutes_approved_at or datetime.min).isoformat()
     return sum(queue(MailKind.MINUTES_APPROVED, person, template="minutes_approved", session=session,
-                     session_url=url_for("sessions.show", session_id=session.id, _external=True),
+                     session_url=public_url("sessions.show", session_id=session.id),
                      dedup_key=f"minutes:{session.id}:{person.id}:{stamp}") is not None for person in people.values())
 
 
-@_in_request
 def measure_status_changed(measure, step) -> int:
     """The proposer hears when their measure moves on."""
     people = {}
@@ -112,11 +87,10 @@ def measure_status_changed(measure, step) -> int:
         people.update({p.id: p for p in measure.proposer_organization.people if p.user is not None})
     db.session.flush()
     return sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
-                     measure_url=url_for("measures.show", measure_id=measure.id, _external=True),
+                     measure_url=public_url("measures.show", measure_id=measure.id),
                      dedup_key=f"measure:{step.id}:{person.id}") is not None for person in people.values())
 
 
-@_in_request
 def reminders(today: date) -> int:
     """The day before a session, a reminder to everyone registered."""
     start, end = datetime.combine(today + timedelta(days=1), datetime.min.time()), \
@@ -128,7 +102,6 @@ def reminders(today: date) -> int:
                      dedup_key=f"reminder:{a.session_id}:{a.person_id}", **_links(a)) is not None for a in rows)
 
 
-@_in_request
 def digests(today: date) -> int:
     """Once a week, each owner of open action items gets the list, overdue ones first."""
     from tracker.sessions.models import ActionItem
@@ -140,11 +113,10 @@ def digests(today: date) -> int:
         by_owner.setdefault(item.owner_id, []).append(item)
     year, week, _day = today.isocalendar()
     return sum(queue(MailKind.ACTION_DIGEST, owned[0].owner, template="digest", items=owned, today=today,
-                     overview_url=url_for("sessions.my_action_items", _external=True),
+                     overview_url=public_url("sessions.my_action_items"),
                      dedup_key=f"digest:{owner}:{year}-{week}") is not None for owner, owned in by_owner.items())
 
 
-@_in_request
 def account_link(user, link: str) -> None:
     """The set-password link of a new or approved account."""
     queue(MailKind.ACCOUNT, user.person, template="account", link=link,

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -26,6 +26,7 @@ from tracker.mail.models import MailKind, MailPreference, MailStatus, OutboxMail
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
 from tracker.text import single_line
+from tracker.urls import public_url
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -109,7 +110,7 @@ def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics:
           **context) -> OutboxMail | None:
     """Add a mail to the outbox, in the person's language; nothing when they opted out, have no email,
     or the same event was queued before."""
-    if not has_request_context():  # commands and background work: links point at PUBLIC_URL
+    if not has_request_context():  # commands and jobs: templates render in a request of the public address
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
             return queue(kind, person, template=template, dedup_key=dedup_key, ics=ics, **context)
     if not person.email or person.anonymised_at is not None or not wants(person, kind):
@@ -118,8 +119,8 @@ def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics:
         return None
     language = language_of(person)
     with force_locale(language):
-        unsubscribe = None if kind == MailKind.ACCOUNT else url_for(
-            "mail.unsubscribe", token=unsubscribe_token(person, kind), _external=True)
+        unsubscribe = None if kind == MailKind.ACCOUNT else public_url(
+            "mail.unsubscribe", token=unsubscribe_token(person, kind))
         context = dict(context, person=person, unsubscribe=unsubscribe, kind=kind)
         subject = single_line(render_template(f"mail/{template}.subject.txt", **context))
         text = render_template(f"mail/{template}.txt", **context)

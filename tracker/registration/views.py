@@ -22,6 +22,7 @@ from tracker.processes.models import Process
 from tracker.registration import services
 from tracker.registration.forms import RegistrationForm
 from tracker.sessions.models import Session, SessionKind
+from tracker.urls import public_url
 
 bp = Blueprint("registration", __name__)
 
@@ -97,7 +98,7 @@ def decide(user_id: int, decision: str):
         db.session.commit()
         flash(_("The registration of %(name)s is rejected.", name=user.name), "info")
     else:
-        link = url_for("accounts.set_password", token=set_password_token(user), _external=True)
+        link = public_url("accounts.set_password", token=set_password_token(user))
         record("approve_registration", user, by=current_user)
         set_password_link_created.send(user, link=link, by=current_user)
         db.session.commit()
