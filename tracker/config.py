@@ -35,6 +35,9 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     RATELIMIT_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
+    # Writes through the API, per token: enough for scripts replaying a workshop year, not for a flood.
+    API_WRITE_LIMIT = "25 per second;3000 per hour"
     PER_PAGE = 50
 
     # Mail: without MAIL_SERVER nothing is sent; mails wait in the outbox (admin → Outbox).
@@ -68,6 +71,7 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "PUBLIC_URL": ("PUBLIC_URL", str),
+    "API_WRITE_LIMIT": ("API_WRITE_LIMIT", str),
     "TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda v: [h.strip() for h in v.split(",") if h.strip()]),
     "BENCHMARK_ENDPOINTS": ("BENCHMARK_ENDPOINTS", lambda v: v.lower() in {"1", "true", "yes"}),
 }

@@ -10,12 +10,13 @@ the right gets 403. The view receives the loaded object as its first argument.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import AnonymousUserMixin, current_user
 from pydantic import BaseModel, RootModel, ValidationError
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from werkzeug.exceptions import HTTPException
 
 from tracker.api.tokens import user_for_token
 from tracker.errors import AppError, Invalid, NotAllowed, Unauthorized, error_json
-from tracker.extensions import csrf, db
+from tracker.extensions import csrf, db, limiter
 from tracker.permissions import MAX_ID, load
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -74,6 +75,21 @@ class Operation:
 OPERATIONS: list[Operation] = []
 
 
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def token_key() -> str:
+    """Rate limits of API writes count per token (a whole office may share one address)."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "api-token:" + hashlib.sha256(token.strip().encode()).hexdigest()[:32]
+    return "api-address:" + (request.remote_addr or "")
+
+
+def _write_limit() -> str:
+    return current_app.config["API_WRITE_LIMIT"]
+
+
 def _predicate(check) -> Callable[[Any, Any], bool] | None:
     """A predicate, or a guarded service action whose declared right is used."""
     return getattr(check, "allowed", check)
@@ -114,7 +130,10 @@ def endpoint(path: str, method: str, summary: str, *, load: tuple[type, str] | N
             result = view(*args, **kwargs)
             return (jsonify(result), operation.status) if isinstance(result, dict) else result
 
-        bp.add_url_rule(flask_path, endpoint=view.__name__, view_func=wrapper, methods=[operation.method])
+        view_func = wrapper
+        if operation.method in WRITE_METHODS:
+            view_func = limiter.limit(_write_limit, key_func=token_key)(wrapper)
+        bp.add_url_rule(flask_path, endpoint=view.__name__, view_func=view_func, methods=[operation.method])
         return wrapper
 
     return decorate
