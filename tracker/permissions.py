@@ -22,6 +22,7 @@ from tracker.accounts.models import Role
 from tracker.errors import NotAllowed, NotFound
 from tracker.extensions import db
 from tracker.hubs.queries import current_hub_id_of
+from tracker.sessions.models import SessionKind
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -159,7 +160,13 @@ def can_set_phase(user, process: Process) -> bool:
 
 
 def can_view_session(user, session: Session) -> bool:
-    """Partners see every session; companies see process-wide events and their own hub's sessions."""
+    """Steering meetings: the steering group and admins only. Other sessions: partners see every one;
+    companies see process-wide events and their own hub's sessions.
+
+    `tracker.sessions.queries.visible_sessions` says the same in SQL for lists and feeds.
+    """
+    if session.kind == SessionKind.STEERING:
+        return is_steering(user, session.process)
     if is_internal(user, session.process):
         return True
     if _user(user) is None:

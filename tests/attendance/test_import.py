@@ -91,7 +91,7 @@ def test_one_bad_row_means_nothing_is_imported(client, world, login, counts):
     assert f'action="/imports/{_batch_id(response)}/confirm"' not in preview  # no confirm button
 
     confirm = client.post(f"/imports/{_batch_id(response)}/confirm")
-    assert confirm.status_code == 409
+    assert confirm.status_code == 400  # the rows are invalid: nothing of the file is imported
     assert counts() == before
     assert db.session.scalar(select(Organization).where(Organization.name == "Gute Firma GmbH")) is None
     errors = [row["errors"] for row in db.session.get(ImportBatch, _batch_id(response)).rows]
@@ -106,7 +106,7 @@ def test_a_row_that_became_invalid_after_the_preview_stops_the_import(client, wo
     batch = db.session.get(ImportBatch, _batch_id(response))
     assert batch.error_count == 1  # Beta GmbH is in hub B already
     before = counts()
-    assert client.post(f"/imports/{batch.id}/confirm").status_code == 409
+    assert client.post(f"/imports/{batch.id}/confirm").status_code == 400
     assert counts() == before
 
 

@@ -101,10 +101,8 @@ def session_attendance_table(session: Session) -> Table:
     )
 
 
-def process_sessions_table(process: Process) -> Table:
-    sessions = list(db.session.scalars(
-        select(Session).where(Session.process_id == process.id).order_by(Session.starts_at, Session.id)
-    ))
+def process_sessions_table(process: Process, sessions: list[Session]) -> Table:
+    """One row per session (those the reader may see) with its attendance by status and working hours."""
     counts = status_counts([s.id for s in sessions])
     hours = totals_by(process, "session")
     rows = []

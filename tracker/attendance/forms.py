@@ -6,17 +6,20 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField, StringField, ValidationError
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from tracker.attendance.services import InvalidEmail, normalise_email
 from tracker.extensions import db
 from tracker.labels import choices
 from tracker.organizations.models import Organization, OrganizationType
+from tracker.permissions import find
 
 
 class WalkInForm(FlaskForm):
-    """Someone who came without invitation: a new or known person, a known or new organisation."""
+    """Someone who came without invitation: a new or known person, a known or new organisation.
+
+    The email and the choice of organisation are checked by `attendance.services.add_walk_in`.
+    """
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = StringField(_l("Email (optional)"), validators=[Optional(), Length(max=254)])
@@ -32,19 +35,9 @@ class WalkInForm(FlaskForm):
                 select(Organization.id, Organization.name).order_by(Organization.name))
         ]
 
-    def validate_email(self, field):
-        try:
-            normalise_email(field.data)
-        except InvalidEmail as error:
-            raise ValidationError(_l("Please enter a valid email address.")) from error
-
-    def validate_new_organization(self, field):
-        if field.data and field.data.strip() and self.organization_id.data:
-            raise ValidationError(_l("Choose an existing organisation or name a new one, not both."))
-
     @property
     def organization(self) -> Organization | None:
-        return db.session.get(Organization, int(self.organization_id.data)) if self.organization_id.data else None
+        return find(Organization, int(self.organization_id.data)) if self.organization_id.data else None
 
 
 class ImportForm(FlaskForm):

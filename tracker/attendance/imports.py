@@ -1,9 +1,14 @@
 """Importing participants and organisations from CSV or XLSX, all or nothing.
 
 1. read_upload() checks size and type (by content, not only the file name) and returns the raw rows;
-2. start_import() validates them and keeps them server-side in an ImportBatch (the preview);
+2. start_session_import() / start_hub_import() validate them and keep them server-side in an
+   ImportBatch (the preview);
 3. confirm_import() validates the stored rows again against the database as it is now and imports
-   every row in the caller's transaction, or nothing when any row is invalid.
+   every row in the caller's transaction, or nothing when any row is invalid. A session's rows go
+   through `attendance.services.record`, the same guarded service as the roll call and the API.
+
+Only whoever may keep a session's attendance (or manage a hub) may start and confirm an import,
+and only the uploader sees or confirms their batch.
 """
 
 from __future__ import annotations
@@ -17,18 +22,22 @@ from pathlib import PurePath
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from tracker.attendance import services as attendance
 from tracker.attendance.models import ImportBatch, ImportStatus
-from tracker.attendance.services import InvalidEmail, ensure_attendance, normalise_email
+from tracker.attendance.services import can_keep_attendance, normalise_email
 from tracker.audit.services import record
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.hubs.models import Hub
-from tracker.hubs.services import MembershipConflict, current_membership, join_hub
+from tracker.hubs.services import current_membership, join_hub
 from tracker.labels import label
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, OrganizationType, Person, name_key
 from tracker.organizations.services import find_or_create_organization, find_or_create_person
+from tracker.permissions import can_manage_hub, guarded
 from tracker.sessions.models import AttendanceStatus, Session
 
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -50,12 +59,19 @@ HEADINGS = {
 }
 
 
-class UploadRefused(ValueError):
+ORGANISERS_ONLY = _l("Only the hub's moderators or the steering group import lists here.")
+
+
+def can_confirm(user, batch: ImportBatch) -> bool:
+    """The uploader, while they may still keep the attendance of its session or manage its hub."""
+    if getattr(user, "id", None) is None or batch.created_by_id != user.id:
+        return False
+    return can_keep_attendance(user, batch.session) if batch.session is not None else can_manage_hub(user, batch.hub)
+
+
+def _refused(message: str) -> Invalid:
     """The file itself cannot be read (size, type, no name column); the message says why."""
-
-
-class ImportInvalid(ValueError):
-    """At least one row is invalid; nothing was imported."""
+    return Invalid(message, "file")
 
 
 def max_bytes() -> int:
@@ -65,24 +81,24 @@ def max_bytes() -> int:
 # --- reading ------------------------------------------------------------------------------------
 
 def read_upload(filename: str, data: bytes) -> list[dict]:
-    """Raw rows [{"line": n, field: text, ...}] of an uploaded CSV or XLSX file."""
+    """Raw rows [{"line": n, field: text, ...}] of an uploaded CSV or XLSX file; Invalid (field file)."""
     limit = max_bytes()
     if len(data) > limit:
-        raise UploadRefused(_("The file is too large (at most %(size)d KB).", size=limit // 1024))
+        raise _refused(_("The file is too large (at most %(size)d KB).", size=limit // 1024))
     if not data.strip():
-        raise UploadRefused(_("The file is empty."))
+        raise _refused(_("The file is empty."))
     extension = PurePath(filename or "").suffix.lower()
     is_zip = data[:4] == b"PK\x03\x04"
     if extension == ".xlsx":
         if not is_zip:
-            raise UploadRefused(_("The file is called .xlsx but is not an Excel workbook."))
+            raise _refused(_("The file is called .xlsx but is not an Excel workbook."))
         table = _xlsx_rows(data)
     elif extension in (".csv", ".txt"):
         if is_zip or b"\x00" in data:
-            raise UploadRefused(_("The file is called .csv but does not contain text."))
+            raise _refused(_("The file is called .csv but does not contain text."))
         table = _csv_rows(data)
     else:
-        raise UploadRefused(_("Please upload a CSV or XLSX file."))
+        raise _refused(_("Please upload a CSV or XLSX file."))
     return _rows_from_table(table)
 
 
@@ -97,7 +113,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
             raise ValueError("not a workbook")
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # zipfile, XML and openpyxl errors all mean the same to the user
-        raise UploadRefused(_("The file is called .xlsx but is not an Excel workbook.")) from error
+        raise _refused(_("The file is called .xlsx but is not an Excel workbook.")) from error
     try:
         sheet = workbook.worksheets[0]
         table = []
@@ -118,7 +134,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - cp1252 fails only on a handful of bytes
-        raise UploadRefused(_("The file is called .csv but does not contain text."))
+        raise _refused(_("The file is called .csv but does not contain text."))
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
@@ -127,7 +143,7 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 def _rows_from_table(table: list[list[str]]) -> list[dict]:
     lines = [(number, row) for number, row in enumerate(table, start=1) if any(cell for cell in row)]
     if not lines:
-        raise UploadRefused(_("The file is empty."))
+        raise _refused(_("The file is empty."))
     _header_line, header = lines[0]
     columns = {}
     for index, heading in enumerate(header):
@@ -135,12 +151,12 @@ def _rows_from_table(table: list[list[str]]) -> list[dict]:
         if field and field not in columns:
             columns[field] = index
     if "name" not in columns:
-        raise UploadRefused(_("The first row must name the columns; a column “Name” is required."))
+        raise _refused(_("The first row must name the columns; a column “Name” is required."))
     body = lines[1:]
     if len(body) > DEFAULT_MAX_ROWS:
-        raise UploadRefused(_("The file has too many rows (at most %(rows)d).", rows=DEFAULT_MAX_ROWS))
+        raise _refused(_("The file has too many rows (at most %(rows)d).", rows=DEFAULT_MAX_ROWS))
     if not body:
-        raise UploadRefused(_("The file has no rows below the column names."))
+        raise _refused(_("The file has no rows below the column names."))
     rows = []
     for number, row in body:
         values = {field: (row[index] if index < len(row) else "") for field, index in columns.items()}
@@ -181,7 +197,7 @@ def validate_rows(rows: list[dict], *, session: Session | None = None, hub: Hub 
         email = None
         try:
             email = normalise_email(row["email"])
-        except InvalidEmail:
+        except Invalid:
             errors.append(_("“%(email)s” is not a valid email address.", email=row["email"]))
         if row["organization"] and len(row["organization"]) > 200:
             errors.append(_("Organisation name is too long."))
@@ -227,11 +243,9 @@ def validate_rows(rows: list[dict], *, session: Session | None = None, hub: Hub 
     return result
 
 
-# --- the batch ----------------------------------------------------------------------------------
+# --- the batch ---------------------------------------------------------------------------------
 
-def start_import(filename: str, data: bytes, *, session: Session | None = None, hub: Hub | None = None,
-                 by) -> ImportBatch:
-    """Read and validate an upload and keep its rows for the preview; raises UploadRefused."""
+def _start(filename: str, data: bytes, *, session: Session | None, hub: Hub | None, by) -> ImportBatch:
     rows = validate_rows(read_upload(filename, data), session=session, hub=hub)
     # Previews nobody confirmed within a day are dropped; confirmed batches stay as a record.
     db.session.execute(delete(ImportBatch).where(ImportBatch.status == ImportStatus.PENDING,
@@ -243,22 +257,37 @@ def start_import(filename: str, data: bytes, *, session: Session | None = None, 
     return batch
 
 
-def confirm_import(batch: ImportBatch, *, by) -> int:
-    """Import every row of the batch in the current transaction, or raise ImportInvalid.
+@guarded(can_keep_attendance, ORGANISERS_ONLY)
+def start_session_import(session: Session, filename: str, data: bytes, *, by) -> ImportBatch:
+    """Read and validate a participant list for a session and keep its rows for the preview."""
+    return _start(filename, data, session=session, hub=None, by=by)
 
-    The rows are validated again, because the database may have changed since the preview.
+
+@guarded(can_manage_hub, ORGANISERS_ONLY)
+def start_hub_import(hub: Hub, filename: str, data: bytes, *, by) -> ImportBatch:
+    """Read and validate a member list for a hub and keep its rows for the preview."""
+    return _start(filename, data, session=None, hub=hub, by=by)
+
+
+@guarded(can_confirm, ORGANISERS_ONLY)
+def confirm_import(batch: ImportBatch, *, by) -> int:
+    """Import every row of the batch in the current transaction, or none.
+
+    The rows are validated again, because the database may have changed since the preview;
+    any invalid row refuses the whole batch (Invalid), a batch imported already is a Conflict.
     Any error while importing propagates, and the caller's rollback leaves nothing behind.
     Returns the number of rows imported.
     """
     if batch.status != ImportStatus.PENDING:
-        raise ImportInvalid(_("This file has already been imported."))
+        raise Conflict(_("This file has already been imported."))
     rows = validate_rows(batch.rows, session=batch.session, hub=batch.hub)
     if any(row["errors"] for row in rows):
         batch.rows = rows
-        raise ImportInvalid(_("Nothing was imported: %(count)d rows have errors.",
-                              count=sum(1 for row in rows if row["errors"])))
+        raise Invalid(_("Nothing was imported: %(count)d rows have errors.",
+                        count=sum(1 for row in rows if row["errors"])), "file")
     types = _enum_aliases(OrganizationType)
     statuses = _enum_aliases(AttendanceStatus)
+    entries = []
     for row in rows:
         organization = None
         if row["organization"]:
@@ -268,14 +297,14 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
         person, _created = find_or_create_person(row["name"], normalise_email(row["email"]), organization,
                                                  function=row["function"], by=by)
         if batch.session is not None:
-            ensure_attendance(batch.session, person, statuses.get(row["status"].casefold()), by=by)
+            entries.append((person, statuses.get(row["status"].casefold())))
         else:
-            try:
-                membership = join_hub(organization, batch.hub, by=by)
-            except MembershipConflict as conflict:
-                raise ImportInvalid(str(conflict)) from conflict
+            # validate_rows refused organisations of another hub, so joining cannot conflict here
+            membership = join_hub(organization, batch.hub, by=by)
             if person not in membership.delegates:
                 membership.delegates.append(person)
+    if batch.session is not None:
+        attendance.record(batch.session, entries, by=by)
     batch.status = ImportStatus.IMPORTED
     batch.imported_at = utcnow()
     batch.rows = rows

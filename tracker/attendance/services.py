@@ -1,27 +1,44 @@
 """Attendance rules: who is invited, status changes in the room, walk-ins and working hours.
 
-Web, API and CLI share these; views only load, check access and call them.
+Every write is a guarded action: the roll call, the API, the importer and any command reach the
+same refusal for who may not keep a session's attendance; views check `action.allowed` first.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, distinct, exists, func, select, union
 
 from tracker.attendance.signals import attendees_invited
-from tracker.audit.services import record
+from tracker.audit.services import record as audit
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership, membership_delegate
 from tracker.organizations.models import Organization, OrganizationType, Person
 from tracker.organizations.services import find_or_create_organization, find_or_create_person
+from tracker.permissions import can_edit_session, guarded
 from tracker.processes.models import Process, process_partner
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
 ROLL_CALL_STATUSES = (AttendanceStatus.ATTENDED, AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT)
+ANSWERS = (AttendanceStatus.REGISTERED, AttendanceStatus.EXCUSED)  # what invitees say themselves
 _STATUS_VALUES = {status.value: status for status in AttendanceStatus}
+ORGANISERS_ONLY = _l("Only the hub's moderators or the steering group keep the attendance of this session.")
+
+
+def can_keep_attendance(user, session: Session) -> bool:
+    """Who invites, takes the roll call, records and imports: whoever may edit the session."""
+    return can_edit_session(user, session)
+
+
+def _can_change(user, attendance: Attendance) -> bool:
+    return can_keep_attendance(user, attendance.session)
 
 
 def parse_status(value) -> AttendanceStatus | None:
@@ -29,19 +46,15 @@ def parse_status(value) -> AttendanceStatus | None:
     return _STATUS_VALUES.get(value) if isinstance(value, str) else None
 
 
-class InvalidEmail(ValueError):
-    """An email address that cannot be stored."""
-
-
 def normalise_email(value: str | None) -> str | None:
-    """Lower-cased, syntax-checked email, or None when empty; raises InvalidEmail."""
+    """Lower-cased, syntax-checked email, or None when empty; Invalid (field email) otherwise."""
     value = (value or "").strip()
     if not value:
         return None
     try:
         checked = validate_email(value, check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidEmail(str(error)) from error
+        raise Invalid(_("Please enter a valid email address."), "email") from error
     return checked.normalized.lower()
 
 
@@ -78,6 +91,7 @@ def invitee_ids(session: Session) -> Select:
     return select(Person.id).where(Person.id.in_(select(candidates.c.person_id)), Person.anonymised_at.is_(None))
 
 
+@guarded(can_keep_attendance, ORGANISERS_ONLY)
 def invite_all(session: Session, *, by) -> int:
     """Create an 'invited' attendance for everyone the session is for who has none yet.
 
@@ -95,8 +109,7 @@ def invite_all(session: Session, *, by) -> int:
         [{"session_id": session.id, "person_id": person_id, "status": AttendanceStatus.INVITED.value}
          for person_id in new_ids],
     )
-    record("invite_all", session, by=by, summary=f"{len(new_ids)} invited",
-           changes={"invited_person_ids": new_ids})
+    audit("invite_all", session, by=by, summary=f"{len(new_ids)} invited", changes={"invited_person_ids": new_ids})
     db.session.expire(session, ["attendances"])
     attendees_invited.send(session, attendances=list(db.session.scalars(select(Attendance).where(
         Attendance.session_id == session.id, Attendance.person_id.in_(new_ids)))), by=by)
@@ -105,16 +118,38 @@ def invite_all(session: Session, *, by) -> int:
 
 # --- statuses -----------------------------------------------------------------------------------
 
-def set_status(attendance: Attendance, status: AttendanceStatus, *, by) -> bool:
-    """Change one person's status; returns whether anything changed."""
+def _apply(attendance: Attendance, status: AttendanceStatus, *, by) -> bool:
+    """Change one person's status and audit it; returns whether anything changed."""
     if attendance.status == status:
         return False
-    record("update", attendance, by=by, summary=f"{attendance.person.name}: {status.value}",
-           changes={"status": [attendance.status, status]})
+    audit("update", attendance, by=by, summary=f"{attendance.person.name}: {status.value}",
+          changes={"status": [attendance.status, status]})
     attendance.status = status
     return True
 
 
+def _ensure(session: Session, person: Person, status: AttendanceStatus | None, *, by) -> tuple[Attendance, bool]:
+    """The person's attendance of the session, created (default invited) or set to status; and whether it changed."""
+    attendance = db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.person_id == person.id)
+    )
+    if attendance is None:
+        attendance = Attendance(session_id=session.id, person=person, status=status or AttendanceStatus.INVITED)
+        db.session.add(attendance)
+        db.session.flush()
+        audit("create", attendance, by=by, summary=f"{person.name}: {attendance.status.value}",
+              changes={"session_id": session.id, "person_id": person.id, "status": attendance.status})
+        return attendance, True
+    return attendance, status is not None and _apply(attendance, status, by=by)
+
+
+@guarded(_can_change, ORGANISERS_ONLY)
+def set_status(attendance: Attendance, status: AttendanceStatus, *, by) -> bool:
+    """Change one person's status (a click in the roll call); returns whether anything changed."""
+    return _apply(attendance, status, by=by)
+
+
+@guarded(can_keep_attendance, ORGANISERS_ONLY)
 def set_statuses(session: Session, statuses: dict[int, AttendanceStatus], *, by) -> int:
     """Apply {attendance id: status} for attendances of this session; other ids are ignored."""
     if not statuses:
@@ -123,36 +158,46 @@ def set_statuses(session: Session, statuses: dict[int, AttendanceStatus], *, by)
     for attendance in db.session.scalars(
         select(Attendance).where(Attendance.session_id == session.id, Attendance.id.in_(list(statuses)))
     ):
-        changed += set_status(attendance, statuses[attendance.id], by=by)
+        changed += _apply(attendance, statuses[attendance.id], by=by)
     return changed
 
 
-def ensure_attendance(session: Session, person: Person, status: AttendanceStatus | None, *, by) -> Attendance:
-    """The person's attendance of the session, created (default invited) or set to status."""
-    attendance = db.session.scalar(
-        select(Attendance).where(Attendance.session_id == session.id, Attendance.person_id == person.id)
-    )
-    if attendance is None:
-        attendance = Attendance(session_id=session.id, person=person, status=status or AttendanceStatus.INVITED)
-        db.session.add(attendance)
-        db.session.flush()
-        record("create", attendance, by=by, summary=f"{person.name}: {attendance.status.value}",
-               changes={"session_id": session.id, "person_id": person.id, "status": attendance.status})
-    elif status is not None:
-        set_status(attendance, status, by=by)
-    return attendance
+@guarded(can_keep_attendance, ORGANISERS_ONLY)
+def record(session: Session, entries: Iterable[tuple[Person, AttendanceStatus | None]], *, by) -> int:
+    """Set each listed person's status; people not yet on the list are added, everyone else keeps theirs.
+
+    A status of None adds a person as invited and leaves an existing status alone (an imported
+    list without a status column). Returns the number of attendances created or changed.
+    """
+    changed = 0
+    for person, status in entries:
+        changed += _ensure(session, person, status, by=by)[1]
+    return changed
 
 
+def answer_invitation(attendance: Attendance, status: AttendanceStatus) -> bool:
+    """An invitee's own answer from the signed link of their invitation: registered or excused.
+
+    The link is the right (the mail views check its signature and expiry); nobody is logged in.
+    """
+    if status not in ANSWERS:
+        raise Invalid(_("An invitation is answered with “registered” or “excused”."), "status")
+    return _apply(attendance, status, by=None)
+
+
+@guarded(can_keep_attendance, ORGANISERS_ONLY)
 def add_walk_in(session: Session, *, name: str, email: str | None, organization: Organization | None = None,
                 new_organization: str | None = None,
                 new_organization_type: OrganizationType | None = None, by) -> Attendance:
     """Someone came without invitation: find or create them (and their organisation), mark attended."""
     email = normalise_email(email)
+    if organization is not None and new_organization and new_organization.strip():
+        raise Invalid(_("Choose an existing organisation or name a new one, not both."), "new_organization")
     if organization is None and new_organization and new_organization.strip():
         organization, _created = find_or_create_organization(
             new_organization, type=new_organization_type or OrganizationType.COMPANY, by=by)
     person, _created = find_or_create_person(name, email, organization, by=by)
-    return ensure_attendance(session, person, AttendanceStatus.ATTENDED, by=by)
+    return _ensure(session, person, AttendanceStatus.ATTENDED, by=by)[0]
 
 
 # --- counts and working hours ---------------------------------------------------------------------

@@ -4,31 +4,35 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 import tracker.attendance.labels  # noqa: F401  (registers the labels of ImportStatus)
 from tracker.attendance import exports, imports, services
 from tracker.attendance.forms import ConfirmForm, ImportForm, WalkInForm
 from tracker.attendance.models import ImportBatch, ImportStatus
+from tracker.errors import Conflict, Invalid, NotAllowed, NotFound
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.labels import label
 from tracker.organizations.models import OrganizationType
-from tracker.permissions import can_edit_session, can_manage_hub, is_internal, require
+from tracker.permissions import can_manage_hub, find, is_internal, load
 from tracker.processes.models import Process
 from tracker.sessions.models import Attendance, AttendanceStatus, Session
+from tracker.sessions.queries import hubs_in_order, visible_sessions
 
 bp = Blueprint("attendance", __name__)
 
 
-def _editable_session(session_id: int) -> Session:
-    session = db.get_or_404(Session, session_id)
-    require(can_edit_session(current_user, session))
-    return session
+def _session(session_id: int) -> Session:
+    """The route's session, for whoever may keep its attendance (404, then 403)."""
+    return load(Session, session_id, services.can_keep_attendance)
+
+
+def _internal(user, hub: Hub) -> bool:
+    return is_internal(user, hub.process)
 
 
 def _roll_call_page(session: Session, walk_in: WalkInForm | None = None, status: int = 200):
@@ -53,7 +57,7 @@ def _roll_call_page(session: Session, walk_in: WalkInForm | None = None, status:
 @login_required
 def roll_call(session_id: int):
     """One screen for the room: everyone with big status buttons, a filter and the walk-in form."""
-    session = _editable_session(session_id)
+    session = _session(session_id)
     return _roll_call_page(session)
 
 
@@ -61,7 +65,7 @@ def roll_call(session_id: int):
 @login_required
 def save_roll_call(session_id: int):
     """The roll call without JavaScript: every row's status in one submit."""
-    session = _editable_session(session_id)
+    session = load(Session, session_id, services.set_statuses.allowed)
     statuses = {}
     for key, value in request.form.items():
         status = services.parse_status(value)
@@ -77,16 +81,16 @@ def save_roll_call(session_id: int):
 @login_required
 def set_status(session_id: int, attendance_id: int):
     """One person's status; answers JSON to fetch() (each click saves) and redirects a plain form."""
-    session = _editable_session(session_id)
-    attendance = db.get_or_404(Attendance, attendance_id)
-    if attendance.session_id != session.id:
-        abort(404)
+    session = _session(session_id)
+    attendance = find(Attendance, attendance_id)
+    if attendance is None or attendance.session_id != session.id:
+        raise NotFound()
     payload = request.get_json(silent=True) if request.is_json else request.form
     status = services.parse_status((payload or {}).get("status") if isinstance(payload, dict) else None)
     if status is None:
         if request.is_json:
             return jsonify(error=_("Unknown status.")), 400
-        abort(400)
+        raise Invalid(_("Unknown status."), "status")
     services.set_status(attendance, status, by=current_user)
     db.session.commit()
     if request.is_json:
@@ -103,7 +107,7 @@ def set_status(session_id: int, attendance_id: int):
 @bp.post("/sessions/<int:session_id>/invite")
 @login_required
 def invite(session_id: int):
-    session = _editable_session(session_id)
+    session = load(Session, session_id, services.invite_all.allowed)
     ConfirmForm().validate_on_submit()  # CSRF is checked globally; the form has no fields
     count = services.invite_all(session, by=current_user)
     db.session.commit()
@@ -117,15 +121,21 @@ def invite(session_id: int):
 @bp.post("/sessions/<int:session_id>/walk-in")
 @login_required
 def walk_in(session_id: int):
-    session = _editable_session(session_id)
+    session = load(Session, session_id, services.add_walk_in.allowed)
     form = WalkInForm()
     if not form.validate_on_submit():
         return _roll_call_page(session, walk_in=form, status=400)
-    attendance = services.add_walk_in(
-        session, name=form.name.data.strip(), email=form.email.data, organization=form.organization,
-        new_organization=form.new_organization.data,
-        new_organization_type=OrganizationType(form.new_organization_type.data), by=current_user,
-    )
+    try:
+        attendance = services.add_walk_in(
+            session, name=form.name.data.strip(), email=form.email.data, organization=form.organization,
+            new_organization=form.new_organization.data,
+            new_organization_type=OrganizationType(form.new_organization_type.data), by=current_user,
+        )
+    except Invalid as problem:
+        db.session.rollback()
+        field = getattr(form, problem.field, None) if problem.field else None
+        (field if field is not None else form.name).errors = [str(problem)]
+        return _roll_call_page(session, walk_in=form, status=400)
     db.session.commit()
     flash(_("%(name)s is marked as attended.", name=attendance.person.name), "success")
     return redirect(url_for(".roll_call", session_id=session.id) + f"#attendance-{attendance.id}")
@@ -143,7 +153,7 @@ def _download(content: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/sessions/<int:session_id>/sign-in-sheet.pdf")
 @login_required
 def sign_in_sheet(session_id: int):
-    session = _editable_session(session_id)
+    session = _session(session_id)
     response = _download(exports.sign_in_sheet_pdf(session), "application/pdf",
                          f"sign-in-sheet-{session.id}.pdf")
     response.headers["Content-Disposition"] = f'inline; filename="sign-in-sheet-{session.id}.pdf"'
@@ -159,7 +169,7 @@ def _table_response(table: exports.Table, fmt: str, stem: str) -> Response:
 @bp.get("/sessions/<int:session_id>/attendance.<any(csv, xlsx):fmt>")
 @login_required
 def export_session(session_id: int, fmt: str):
-    session = _editable_session(session_id)
+    session = _session(session_id)
     return _table_response(exports.session_attendance_table(session), fmt,
                            f"attendance-{session.starts_at:%Y-%m-%d}-{session.id}")
 
@@ -167,17 +177,17 @@ def export_session(session_id: int, fmt: str):
 @bp.get("/processes/<int:process_id>/sessions.<any(csv, xlsx):fmt>")
 @login_required
 def export_process(process_id: int, fmt: str):
-    process = db.get_or_404(Process, process_id)
-    require(is_internal(current_user, process))
-    return _table_response(exports.process_sessions_table(process), fmt,
+    process = load(Process, process_id, is_internal)
+    sessions = list(db.session.scalars(visible_sessions(current_user, process).options(selectinload(Session.hub))))
+    return _table_response(exports.process_sessions_table(process, sessions), fmt,
                            f"sessions-{process.id}-{date.today():%Y-%m-%d}")
 
 
 # --- figures ------------------------------------------------------------------------------------
 
 def _sessions_with_figures(process: Process, hub: Hub | None):
-    query = (select(Session).where(Session.process_id == process.id).order_by(Session.starts_at, Session.id)
-             .options(selectinload(Session.hub)))
+    """The sessions the user may see (never a steering meeting unless steering), with their figures."""
+    query = visible_sessions(current_user, process).options(selectinload(Session.hub))
     if hub is not None:
         query = query.where(Session.hub_id == hub.id)
     sessions = list(db.session.scalars(query))
@@ -188,10 +198,9 @@ def _sessions_with_figures(process: Process, hub: Hub | None):
 @login_required
 def process_figures(process_id: int):
     """Attendees and working hours per session, per hub and for the whole process."""
-    process = db.get_or_404(Process, process_id)
-    require(is_internal(current_user, process))
+    process = load(Process, process_id, is_internal)
     sessions, counts, per_session = _sessions_with_figures(process, None)
-    hubs = list(db.session.scalars(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id)))
+    hubs = hubs_in_order(process)
     return render_template(
         "attendance/figures.html", process=process, hub=None, hubs=hubs, sessions=sessions, counts=counts,
         per_session=per_session, per_hub=services.totals_by(process, "hub"), total=services.totals(process),
@@ -202,8 +211,7 @@ def process_figures(process_id: int):
 @bp.get("/hubs/<int:hub_id>/attendance")
 @login_required
 def hub_figures(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(is_internal(current_user, hub.process))
+    hub = load(Hub, hub_id, _internal)
     sessions, counts, per_session = _sessions_with_figures(hub.process, hub)
     return render_template(
         "attendance/figures.html", process=hub.process, hub=hub, hubs=[], sessions=sessions, counts=counts,
@@ -214,17 +222,23 @@ def hub_figures(hub_id: int):
 
 # --- import -------------------------------------------------------------------------------------
 
-def _upload(form: ImportForm, *, session: Session | None = None, hub: Hub | None = None):
-    target = {"session": session, "hub": hub}
+def _import_page(form: ImportForm, *, session: Session | None = None, hub: Hub | None = None, status: int = 200):
+    return render_template("attendance/import.html", max_kb=imports.max_bytes() // 1024, form=form,
+                           session=session, hub=hub), status
+
+
+def _upload(form: ImportForm, start, target: Session | Hub, **page):
+    """Keep the uploaded file's rows for the preview, or show why the file cannot be read."""
     if not form.validate_on_submit():
-        return render_template("attendance/import.html", max_kb=imports.max_bytes() // 1024, form=form, **target), 400
+        return _import_page(form, status=400, **page)
     upload = form.file.data
     data = upload.stream.read(imports.max_bytes() + 1)
     try:
-        batch = imports.start_import(upload.filename or "", data, by=current_user, **target)
-    except imports.UploadRefused as refused:
+        batch = start(target, upload.filename or "", data, by=current_user)
+    except Invalid as refused:
+        db.session.rollback()
         form.file.errors.append(str(refused))
-        return render_template("attendance/import.html", max_kb=imports.max_bytes() // 1024, form=form, **target), 400
+        return _import_page(form, status=400, **page)
     db.session.commit()
     return redirect(url_for(".preview_import", batch_id=batch.id))
 
@@ -232,35 +246,31 @@ def _upload(form: ImportForm, *, session: Session | None = None, hub: Hub | None
 @bp.route("/sessions/<int:session_id>/import", methods=["GET", "POST"])
 @login_required
 def import_for_session(session_id: int):
-    session = _editable_session(session_id)
+    session = load(Session, session_id, imports.start_session_import.allowed)
     form = ImportForm()
     if request.method == "GET":
-        return render_template("attendance/import.html", max_kb=imports.max_bytes() // 1024, form=form,
-                               session=session, hub=None)
-    return _upload(form, session=session)
+        return _import_page(form, session=session)
+    return _upload(form, imports.start_session_import, session, session=session)
 
 
 @bp.route("/hubs/<int:hub_id>/import", methods=["GET", "POST"])
 @login_required
 def import_for_hub(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(can_manage_hub(current_user, hub))
+    hub = load(Hub, hub_id, imports.start_hub_import.allowed)
     form = ImportForm()
     if request.method == "GET":
-        return render_template("attendance/import.html", max_kb=imports.max_bytes() // 1024, form=form,
-                               session=None, hub=hub)
-    return _upload(form, hub=hub)
+        return _import_page(form, hub=hub)
+    return _upload(form, imports.start_hub_import, hub, hub=hub)
 
 
 def _own_batch(batch_id: int) -> ImportBatch:
-    """A batch is seen only by who uploaded it, and only while they may still manage its target."""
-    batch = db.get_or_404(ImportBatch, batch_id)
-    if batch.created_by_id != current_user.id:
-        abort(404)
-    if batch.session is not None:
-        require(can_edit_session(current_user, batch.session))
-    else:
-        require(can_manage_hub(current_user, batch.hub))
+    """A batch exists only for who uploaded it (404 for anyone else), and only while they may still
+    keep the attendance of its session or manage its hub (403)."""
+    batch = find(ImportBatch, batch_id)
+    if batch is None or batch.created_by_id != current_user.id:
+        raise NotFound()
+    if not imports.confirm_import.allowed(current_user, batch):
+        raise NotAllowed(imports.confirm_import.message)
     return batch
 
 
@@ -283,17 +293,18 @@ def confirm_import(batch_id: int):
     batch = _own_batch(batch_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        abort(400)
+        raise Invalid(_("The form has expired. Please try again."))
     try:
         count = imports.confirm_import(batch, by=current_user)
-    except imports.ImportInvalid as invalid:
+    except (Invalid, Conflict) as problem:
         db.session.rollback()
         if batch.status == ImportStatus.PENDING:
             # keep the freshly found errors for the preview, nothing else
             batch.rows = imports.validate_rows(batch.rows, session=batch.session, hub=batch.hub)
             db.session.commit()
-        flash(str(invalid), "error")
-        return render_template("attendance/preview.html", batch=batch, form=form, back=_back_to(batch)), 409
+        flash(str(problem), "error")
+        return render_template("attendance/preview.html", batch=batch, form=form, back=_back_to(batch)), \
+            problem.status
     db.session.commit()
     flash(_("%(count)d rows imported.", count=count), "success")
     return redirect(_back_to(batch))

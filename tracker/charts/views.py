@@ -23,6 +23,7 @@ from tracker.processes import services as processes
 from tracker.processes.models import Process
 from tracker.processes.queries import newest_process
 from tracker.sessions.models import Session, SessionStatus
+from tracker.sessions.queries import visible_sessions
 from tracker.sessions.services import open_action_items_of
 
 bp = Blueprint("charts", __name__)
@@ -74,11 +75,8 @@ def start():
         return render_template("public/empty.html")
     membership = current_membership(current_user.organization, process) if current_user.organization else None
     hubs = list(current_user.moderated_hubs) or ([membership.hub] if membership else [])
-    hub_ids = [h.id for h in hubs]
-    upcoming = select(Session).where(Session.process_id == process.id, Session.status == SessionStatus.PLANNED,
-                                     Session.starts_at >= datetime.now()).order_by(Session.starts_at).limit(5)
-    if not is_internal(current_user, process):
-        upcoming = upcoming.where((Session.hub_id.is_(None)) | (Session.hub_id.in_(hub_ids)))
+    upcoming = visible_sessions(current_user, process).where(
+        Session.status == SessionStatus.PLANNED, Session.starts_at >= datetime.now()).limit(5)
     proposals = db.session.scalars(select(Measure).where(
         Measure.process_id == process.id,
         (Measure.proposer_person_id == current_user.person.id) | (

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 import tracker.mail.labels  # noqa: F401  (registers the mail kind and status labels)
+from tracker.attendance import services as attendance_services
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.mail import events, services
@@ -34,9 +35,7 @@ def answer(token: str, answer: str):
         return render_template("mail/answer_invalid.html", expired=state == "expired"), 400 if state == \
             "invalid" else 410
     if request.method == "POST":
-        from tracker.attendance.services import set_status
-
-        set_status(attendance, ANSWERS[answer], by=None)
+        attendance_services.answer_invitation(attendance, ANSWERS[answer])
         db.session.commit()
         return render_template("mail/answer_done.html", attendance=attendance, answer=ANSWERS[answer])
     return render_template("mail/answer.html", attendance=attendance, answer=ANSWERS[answer])

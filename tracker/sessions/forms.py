@@ -6,7 +6,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -14,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from tracker.labels import choices
 from tracker.sessions.models import SessionKind
@@ -30,7 +30,7 @@ class SessionForm(FlaskForm):
     location = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     agenda = TextAreaField(_l("Agenda (Markdown)"), validators=[Optional(), Length(max=50_000)])
     decisions = TextAreaField(_l("Decisions (Markdown)"), validators=[Optional(), Length(max=50_000)])
-    version = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
     confirm_warnings = BooleanField(_l("Save anyway"))
 
 

@@ -9,6 +9,7 @@ from flask import current_app
 from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from tracker.accounts.models import User
 from tracker.extensions import db
 from tracker.sessions.models import Session, SessionStatus
 
@@ -58,9 +59,8 @@ def feed_token(user) -> str:
     return _serializer().dumps({"user": user.id, "token": user.session_token})
 
 
-def user_for_feed_token(token: str):
-    from tracker.accounts.models import User
-
+def user_for_feed_token(token: str) -> User | None:
+    """The active user a feed token belongs to, or None (unknown, tampered or revoked)."""
     try:
         data = _serializer().loads(token)
     except BadSignature:

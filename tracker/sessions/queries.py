@@ -1,0 +1,98 @@
+"""Reading sessions (no rules about writes, no writes): what a user may see, and what a session page lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, false, select, true
+
+from tracker.extensions import db
+from tracker.hubs.models import Hub, HubMembership
+from tracker.measures.models import Measure
+from tracker.organizations.models import Organization, Person
+from tracker.permissions import current_hub_id, is_internal, is_steering
+from tracker.processes.models import Process
+from tracker.sessions.models import ActionItem, Attendance, Session, SessionKind
+
+
+def visibility(user, process: Process) -> ColumnElement[bool]:
+    """`permissions.can_view_session` as an SQL condition on Session, for the sessions of one process.
+
+    Steering meetings: steering and admins only; other sessions: partners all, companies the
+    process-wide ones and their own hub's.
+    """
+    if is_steering(user, process):
+        return true()
+    no_steering_meeting = Session.kind != SessionKind.STEERING
+    if is_internal(user, process):
+        return no_steering_meeting
+    if not getattr(user, "is_authenticated", False):
+        return false()
+    own_hub = current_hub_id(user, process)
+    return no_steering_meeting & (Session.hub_id.is_(None) | (Session.hub_id == own_hub))
+
+
+def visible_sessions(user, process: Process) -> Select[tuple[Session]]:
+    """The sessions of the process the user may see, in date order (add filters, limits, pages)."""
+    return (select(Session).where(Session.process_id == process.id, visibility(user, process))
+            .order_by(Session.starts_at, Session.id))
+
+
+def hubs_in_order(process: Process) -> list[Hub]:
+    return list(db.session.scalars(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id)))
+
+
+def months_of(process: Process) -> list[datetime]:
+    """The first day of every month of the process period."""
+    months = []
+    cursor = datetime(process.starts_on.year, process.starts_on.month, 1)
+    while cursor.date() <= process.ends_on:
+        months.append(cursor)
+        cursor = datetime(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return months
+
+
+def by_hub_and_month(sessions: list[Session]) -> dict[tuple[int | None, tuple[int, int]], list[Session]]:
+    """{(hub id or None, (year, month)): sessions} for the year grid."""
+    grid: dict[tuple[int | None, tuple[int, int]], list[Session]] = defaultdict(list)
+    for session in sessions:
+        grid[(session.hub_id, (session.starts_at.year, session.starts_at.month))].append(session)
+    return grid
+
+
+def attendances_of(session: Session) -> list[Attendance]:
+    """Everyone on the session's list, by name."""
+    return list(db.session.scalars(
+        select(Attendance).join(Person).where(Attendance.session_id == session.id).order_by(Person.name)
+    ))
+
+
+def ideas_of(session: Session) -> list[Measure]:
+    """The ideas raised in the session, in the order they were recorded."""
+    return list(db.session.scalars(select(Measure).where(Measure.session_id == session.id).order_by(Measure.id)))
+
+
+def action_items_of(session: Session) -> list[ActionItem]:
+    """The session's action items: open ones first, then by due date."""
+    return list(db.session.scalars(select(ActionItem).where(ActionItem.session_id == session.id)
+                                   .order_by(ActionItem.done, ActionItem.due_on, ActionItem.id)))
+
+
+def possible_owners(session: Session) -> list[Person]:
+    """Who can own an action item: the session's participants and the delegates of its hub's members."""
+    people = {a.person for a in session.attendances}
+    if session.hub_id:
+        people |= set(db.session.scalars(select(Person).join(HubMembership.delegates).where(
+            HubMembership.hub_id == session.hub_id, HubMembership.left_at.is_(None))))
+    return sorted((p for p in people if p.anonymised_at is None), key=lambda p: (p.name, p.id))
+
+
+def member_organizations(hub: Hub | None) -> list[Organization]:
+    """The current member organisations of a hub, by name (none for a process-wide event)."""
+    if hub is None:
+        return []
+    return list(db.session.scalars(
+        select(Organization).join(HubMembership, HubMembership.organization_id == Organization.id)
+        .where(HubMembership.hub_id == hub.id, HubMembership.left_at.is_(None)).order_by(Organization.name)
+    ))
