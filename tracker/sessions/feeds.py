@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request, url_for
+from flask import Response
 
 from tracker.errors import NotFound
 from tracker.extensions import db
@@ -14,11 +14,11 @@ from tracker.sessions import ical
 from tracker.sessions.blueprint import bp
 from tracker.sessions.models import Session
 from tracker.sessions.queries import visible_sessions
+from tracker.urls import public_host, public_url
 
 
 def _ics(sessions: list[Session], name: str) -> Response:
-    body = ical.calendar(sessions, name, request.host.split(":")[0],
-                         lambda s: url_for(".show", session_id=s.id, _external=True))
+    body = ical.calendar(sessions, name, public_host(), lambda s: public_url("sessions.show", session_id=s.id))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=calendar.ics"})
 
 
