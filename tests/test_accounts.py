@@ -136,7 +136,7 @@ class TestUserAdministration:
         response = client.post("/admin/users/new", data={
             "name": "Zweite Carla", "email": world.company_a.email, "role": "company", "organization_id": 0})
         page = response.get_data(as_text=True)
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "Zweite Carla" in page and "Es gibt bereits ein Konto" in page
         assert db.session.scalar(select(User).join(User.person).where(User.person.has(name="Zweite Carla"))) is None
 
