@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from tracker.accounts.models import User
 from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced, referenced_all
@@ -96,7 +97,8 @@ def process_stats(process: Process):
 @endpoint("/processes/{process_id}/hubs", "GET", "List the hubs of a process", response=HubOut, query=PAGE_QUERY,
           load=(Process, "process_id"), check=can_view_process, tag="hubs")
 def list_hubs(process: Process):
-    return paginated(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id), hub_json)
+    return paginated(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id)
+                     .options(selectinload(Hub.lead_organizations), selectinload(Hub.moderators)), hub_json)
 
 
 @endpoint("/processes/{process_id}/hubs", "POST", "Create a hub (steering); without a position it comes after the "
