@@ -6,8 +6,11 @@ from sqlalchemy import select
 from tests import factories
 from tracker.accounts import services
 from tracker.accounts.models import Role, User
+from tracker.accounts.signals import set_password_link_created
 from tracker.audit.models import AuditEvent
+from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
+from tracker.permissions import SYSTEM
 
 
 def test_login_and_logout(client, world, login):
@@ -87,7 +90,9 @@ def test_set_password_link_works_once(client, world):
 
 def test_tampered_set_password_link_is_refused(client, world):
     token = services.set_password_token(world.company_a)
-    assert client.get(f"/set-password/{token[:-2]}xx").status_code == 400
+    middle = len(token) - 10  # inside the signature, where every bit counts (the last characters carry padding)
+    tampered = token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1:]
+    assert client.get(f"/set-password/{tampered}").status_code == 400
 
 
 def test_profile_language_switches_the_ui(client, world, login):
@@ -136,7 +141,7 @@ class TestUserAdministration:
         response = client.post("/admin/users/new", data={
             "name": "Zweite Carla", "email": world.company_a.email, "role": "company", "organization_id": 0})
         page = response.get_data(as_text=True)
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "Zweite Carla" in page and "Es gibt bereits ein Konto" in page
         assert db.session.scalar(select(User).join(User.person).where(User.person.has(name="Zweite Carla"))) is None
 
@@ -168,3 +173,87 @@ def test_create_user_command(runner, world):
     again = runner.invoke(args=["create-user", "--email", "cli@example.org", "--name", "X",
                                 "--password", "Abc-12345678"])
     assert again.exit_code != 0 and "bereits ein Konto" in again.output
+
+
+class TestAccountRules:
+    """The user-editing rules live in accounts.services; the admin pages and the CLI only call them."""
+
+    def _fields(self, user, **overrides):
+        fields = dict(name=user.name, email=user.email, function=None, organization=user.organization,
+                      role=user.role, is_active=True, moderated_hubs=list(user.moderated_hubs))
+        fields.update(overrides)
+        return fields
+
+    def test_only_administrators_create_and_edit_accounts(self, world):
+        with pytest.raises(NotAllowed):
+            services.create_user(by=world.steering, name="Neu", email="neu@example.org", role=Role.ADMIN)
+        with pytest.raises(NotAllowed):
+            services.update_user(world.company_a, by=world.steering, **self._fields(world.company_a, role=Role.ADMIN))
+        with pytest.raises(NotAllowed):
+            services.create_set_password_link(world.company_a, by=world.moderator_a)
+        assert services.user_by_email("neu@example.org") is None and world.company_a.role == Role.COMPANY
+
+    def test_an_admin_can_neither_demote_nor_deactivate_themselves(self, client, world, login):
+        with pytest.raises(Invalid) as refused:
+            services.update_user(world.admin, by=world.admin, **self._fields(world.admin, is_active=False))
+        assert refused.value.field == "is_active"
+        login(world.admin)
+        response = client.post(f"/admin/users/{world.admin.id}", data={
+            "name": world.admin.name, "email": world.admin.email, "role": "admin",
+            "organization_id": world.partner.id})
+        assert response.status_code == 400
+        assert "Sie können Ihr eigenes Konto nicht deaktivieren." in response.get_data(as_text=True)
+        db.session.refresh(world.admin)
+        assert world.admin.is_active_account
+        services.update_user(world.admin, by=SYSTEM, **self._fields(world.admin, role=Role.STEERING))
+        assert world.admin.role == Role.STEERING  # another administrator (here the installation) may
+
+    def test_emails_stay_unique_when_an_account_is_edited(self, client, world, login):
+        with pytest.raises(Conflict) as refused:
+            services.update_user(world.company_b, by=world.admin,
+                                 **self._fields(world.company_b, email=world.company_a.email.upper()))
+        assert refused.value.field == "email"
+        login(world.admin)
+        response = client.post(f"/admin/users/{world.company_b.id}", data={
+            "name": "Carl Neu", "email": world.company_a.email, "role": "company", "organization_id": world.org_b.id,
+            "is_active": "y"})
+        assert response.status_code == 409 and "Carl Neu" in response.get_data(as_text=True)
+        db.session.refresh(world.company_b.person)
+        assert world.company_b.name == "Carl Company-B"
+
+    def test_a_moderator_who_changes_role_leaves_their_hubs_with_an_audit_entry(self, world):
+        services.update_user(world.moderator_a, by=world.admin, **self._fields(world.moderator_a, role=Role.STEERING))
+        db.session.commit()
+        assert world.moderator_a.moderated_hubs == [] and world.hub_a.moderators == []
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assign_moderators"))
+        assert (event.object_id, event.user_id) == (world.hub_a.id, world.admin.id)
+
+    def test_the_set_password_link_is_announced_once_by_the_service(self, client, world, login):
+        announced = []
+
+        def receiver(user, link, by):
+            announced.append((user.id, link, by.id))
+
+        set_password_link_created.connect(receiver)
+        try:
+            login(world.admin)
+            client.post(f"/admin/users/{world.company_a.id}/set-password-link")
+        finally:
+            set_password_link_created.disconnect(receiver)
+        assert len(announced) == 1 and announced[0][0] == world.company_a.id and announced[0][2] == world.admin.id
+        assert "/set-password/" in announced[0][1]
+
+
+def test_create_user_command_assigns_hubs_through_the_audited_service(runner, world):
+    result = runner.invoke(args=["create-user", "--email", "mod@example.org", "--name", "Neue Moderation",
+                                 "--role", "moderator", "--hub", str(world.hub_b.id), "--link"])
+    assert result.exit_code == 0, result.output
+    user = services.user_by_email("mod@example.org")
+    assert [h.id for h in user.moderated_hubs] == [world.hub_b.id] and "/set-password/" in result.output
+    events = db.session.execute(select(AuditEvent.action, AuditEvent.object_id, AuditEvent.user_id)
+                                .where(AuditEvent.action.in_(["create", "assign_moderators", "set_password_link"]))
+                                .order_by(AuditEvent.id)).all()
+    assert ("assign_moderators", world.hub_b.id, None) in events  # done by the installation, not by a user
+    unknown = runner.invoke(args=["create-user", "--email", "x@example.org", "--name", "X", "--role", "moderator",
+                                  "--hub", "999", "--link"])
+    assert unknown.exit_code != 0 and "999" in unknown.output and services.user_by_email("x@example.org") is None

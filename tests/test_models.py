@@ -4,15 +4,17 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from tests import factories
+from tracker.errors import Conflict
 from tracker.extensions import db
+from tracker.hubs import queries
 from tracker.hubs import services as hubs
 from tracker.hubs.models import HubMembership
 from tracker.sessions.models import Attendance, AttendanceStatus
 
 
 def test_second_hub_in_the_same_process_is_refused_with_a_clear_message(world):
-    with pytest.raises(hubs.MembershipConflict) as refused:
-        hubs.join_hub(world.org_a, world.hub_b)
+    with pytest.raises(Conflict) as refused:
+        hubs.join_hub(world.org_a, world.hub_b, by=world.steering)
     assert "Alpha GmbH" in str(refused.value) and "Hub A" in str(refused.value)
 
 
@@ -26,18 +28,18 @@ def test_database_refuses_two_current_memberships_of_one_organisation(world):
 def test_same_organisation_may_join_a_hub_of_another_process(world):
     other_process = factories.process(name="Update 2024")
     other_hub = factories.hub(other_process)
-    membership = hubs.join_hub(world.org_a, other_hub)
+    membership = hubs.join_hub(world.org_a, other_hub, by=world.company_a)
     db.session.commit()
     assert membership.hub_id == other_hub.id
 
 
 def test_moving_keeps_the_earlier_choice_as_history(world):
-    hubs.move_to_hub(world.org_a, world.hub_b)
+    hubs.move_to_hub(world.org_a, world.hub_b, by=world.company_a)
     db.session.commit()
-    history = hubs.membership_history(world.org_a, world.process)
+    history = queries.membership_history(world.org_a, world.process)
     assert [m.hub_id for m in history] == [world.hub_a.id, world.hub_b.id]
     assert history[0].left_at is not None and history[1].left_at is None
-    assert hubs.current_membership(world.org_a, world.process).hub_id == world.hub_b.id
+    assert queries.current_membership(world.org_a, world.process).hub_id == world.hub_b.id
 
 
 def test_emails_are_unique(world):

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi <command>`."""
+"""Command-line tasks: `flask --app wsgi <command>`. Commands act as SYSTEM through the same services as the pages."""
 
 from __future__ import annotations
 
@@ -9,19 +9,23 @@ from sqlalchemy import select
 
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role, User
+from tracker.api.views import create_token_command
+from tracker.backup.cli import backup_command, restore_command
+from tracker.demo import data
+from tracker.demo.services import seed_demo
+from tracker.errors import AppError
 from tracker.extensions import db
 from tracker.hubs.models import Hub
-from tracker.organizations.models import Organization
-from tracker.urls import public_url
+from tracker.mail.views import queue_digests_command, queue_reminders_command, send_mail_command
+from tracker.organizations.services import organization_named
+from tracker.permissions import SYSTEM
+from tracker.translations_cli import translations
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the demo process "Masterplan Wirtschaft" (a second run changes nothing)."""
-    from tracker.demo import data
-    from tracker.demo.services import seed_demo
-
     process, created = seed_demo()
     if not created:
         click.echo(f"The demo process is already loaded (process {process.id}); nothing changed.")
@@ -42,25 +46,30 @@ def seed_demo_command() -> None:
 @click.option("--link", is_flag=True, help="Print a link with which the user sets a password.")
 @with_appcontext
 def create_user_command(email, name, role, organization, hub_ids, password, link) -> None:
-    """Create a login with a role."""
+    """Create a login with a role (and, for a moderator, the hubs they moderate)."""
     org = None
     if organization:
-        org = db.session.scalar(select(Organization).where(Organization.name == organization))
+        org = organization_named(organization)
         if org is None:
             raise click.ClickException(f"No organisation named {organization!r}.")
+    hubs = list(db.session.scalars(select(Hub).where(Hub.id.in_(hub_ids)))) if hub_ids else []
+    unknown = sorted(set(hub_ids) - {hub.id for hub in hubs})
+    if unknown:
+        raise click.ClickException(f"No hub with the id {', '.join(map(str, unknown))}.")
     if not password and not link:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = accounts.create_user(name=name, email=email, role=Role(role), password=password or None,
-                                    organization=org)
-    except accounts.AccountError as error:
+        user = accounts.create_user(by=SYSTEM, name=name, email=email, role=Role(role), password=password or None,
+                                    organization=org, moderated_hubs=hubs)
+        set_password_link = accounts.create_set_password_link(user, by=SYSTEM) if link else None
+    except AppError as error:
+        db.session.rollback()
         raise click.ClickException(str(error)) from error
-    if hub_ids:
-        user.moderated_hubs = list(db.session.scalars(select(Hub).where(Hub.id.in_(hub_ids))))
     db.session.commit()
-    click.echo(f"Created {role} {user.email} (user {user.id}).")
-    if link:
-        click.echo(public_url("accounts.set_password", token=accounts.set_password_token(user)))
+    moderated = ", ".join(hub.short_name for hub in user.moderated_hubs)
+    click.echo(f"Created {role} {user.email} (user {user.id})" + (f", moderating {moderated}." if moderated else "."))
+    if set_password_link:
+        click.echo(set_password_link)
 
 
 @click.command("set-password")
@@ -74,7 +83,7 @@ def set_password_command(email: str) -> None:
     password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     try:
         accounts.set_password(user, password)
-    except accounts.AccountError as error:
+    except AppError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Password of {user.email} changed.")
@@ -90,11 +99,6 @@ def list_users_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from tracker.api.views import create_token_command
-    from tracker.backup.cli import backup_command, restore_command
-    from tracker.mail.views import queue_digests_command, queue_reminders_command, send_mail_command
-    from tracker.translations_cli import translations
-
     for command in (seed_demo_command, create_user_command, set_password_command, list_users_command,
                     translations, backup_command, restore_command, create_token_command, send_mail_command,
                     queue_reminders_command, queue_digests_command):

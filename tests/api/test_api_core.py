@@ -200,3 +200,34 @@ def test_spec_describes_every_api_route(app):
             path = rule.rule.replace("<int:", "{").replace(">", "}")
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (method, path) in documented, (method, path)
+
+
+class TestAccessBeforeInput:
+    """Endpoints on an object check the caller's right on it before they read the body."""
+
+    @pytest.mark.parametrize("role,path", [
+        ("moderator_a", "/api/v1/processes/{process}/hubs"),
+        ("company_a", "/api/v1/processes/{process}/hubs"),
+        ("moderator_b", "/api/v1/hubs/{hub_a}/members"),
+        ("company_a", "/api/v1/organizations/{org_b}/hub"),
+    ])
+    def test_a_caller_without_the_right_gets_403_whatever_the_body(self, client, world, bearer, role, path):
+        url = path.format(process=world.process.id, hub_a=world.hub_a.id, org_b=world.org_b.id)
+        for body in ({"nonsense": True}, {}, []):
+            response = client.post(url, json=body, headers=bearer(getattr(world, role)))
+            assert response.status_code == 403, (url, body)
+
+    def test_unknown_route_objects_are_404_before_the_right_is_asked(self, client, world, bearer):
+        headers = bearer(world.company_a)
+        for url in ("/api/v1/hubs/999/members", "/api/v1/organizations/999/hub", "/api/v1/processes/999/hubs"):
+            assert client.post(url, json={}, headers=headers).status_code == 404, url
+
+    def test_the_organisation_named_in_the_body_is_checked_with_403(self, client, world, bearer):
+        """A company may add members to a hub, but only its own organisation."""
+        newcomer = Organization(name="Gamma GmbH")
+        db.session.add(newcomer)
+        db.session.commit()
+        response = client.post(f"/api/v1/hubs/{world.hub_a.id}/members", json={"organization_id": newcomer.id},
+                               headers=bearer(world.company_b))
+        assert response.status_code == 403
+        assert db.session.scalar(select(HubMembership).where(HubMembership.organization_id == newcomer.id)) is None

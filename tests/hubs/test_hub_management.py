@@ -87,7 +87,7 @@ def test_organisation_of_another_hub_is_refused_with_a_message(client, world, lo
     login(world.moderator_a)
     response = client.post(f"/hubs/{world.hub_a.id}/members/add", data={"organization_id": world.org_b.id,
                                                                         "new_organization_type": "company"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "bereits im Hub" in response.get_data(as_text=True)
 
 

@@ -28,7 +28,7 @@ def test_a_name_that_exists_is_refused_and_the_input_kept(client, world, login):
     login(world.steering)
     response = client.post("/organizations/new", data=_form(name="alpha  gmbh", sector="Logistik im Hafen"))
     page = response.get_data(as_text=True)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Es gibt bereits eine Organisation namens „Alpha GmbH“." in page
     assert "Logistik im Hafen" in page
     assert db.session.scalar(select(db.func.count()).select_from(Organization).where(

@@ -1,28 +1,43 @@
-"""Accounts: passwords, creation, login; shared by web views and the CLI."""
+"""Accounts: passwords, login, and the administrators' rules for creating and editing logins.
+
+Web views (login, profile, user administration) and the CLI call these; `create_user`,
+`update_user` and `create_set_password_link` are the administrators' (the CLI acts as SYSTEM).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import secrets
+from collections.abc import Iterable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from tracker.accounts.models import Role, User
-from tracker.audit.services import record
+from tracker.accounts.signals import set_password_link_created
+from tracker.audit.services import changed_fields, record
+from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
+from tracker.hubs.models import Hub
+from tracker.hubs.services import set_moderated_hubs
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, Person
+from tracker.organizations.names import clean_name
+from tracker.organizations.services import create_person
+from tracker.permissions import guarded, is_admin
+from tracker.urls import public_url
 
 SET_PASSWORD_MAX_AGE = 7 * 24 * 3600
+ONLY_ADMINS = _l("Only administrators manage accounts.")
 
 
-class AccountError(ValueError):
-    """A rule about accounts was broken; the message is shown to the user."""
+def can_manage_accounts(user, _account: User | None = None) -> bool:
+    return is_admin(user)
 
 
 def _hasher() -> PasswordHasher:
@@ -47,7 +62,7 @@ def set_password(user: User, password: str) -> None:
     """Set a new password and log the user out of every other session."""
     problem = password_problem(password)
     if problem:
-        raise AccountError(problem)
+        raise Invalid(problem, "password")
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_hex(16)
 
@@ -100,23 +115,71 @@ def authenticate(email: str, password: str) -> User | None:
     return None
 
 
-def create_user(*, name: str, email: str, role: Role, password: str | None = None,
-                organization: Organization | None = None, function: str | None = None, by=None) -> User:
-    """Create a person with a login. Without a password the account waits for a set-password link."""
+def create_user(*, by, name: str, email: str, role: Role, password: str | None = None,
+                organization: Organization | None = None, function: str | None = None, is_active: bool = True,
+                moderated_hubs: Iterable[Hub] = ()) -> User:
+    """Create a login (administrators; the CLI as SYSTEM) for a new or a known person without one.
+
+    Without a password the account waits for a set-password link.
+    """
+    if not can_manage_accounts(by):
+        raise NotAllowed(ONLY_ADMINS)
     email = normalise_email(email)
+    if not email:
+        raise Invalid(_("A login needs an email."), "email")
     person = db.session.scalar(select(Person).where(Person.email == email))
     if person is not None and person.user is not None:
-        raise AccountError(_("There is already an account for %(email)s.", email=email))
+        raise Conflict(_("There is already an account for %(email)s.", email=email), "email")
     if person is None:
-        person = Person(name=name, email=email, organization=organization, function=function)
-        db.session.add(person)
-    user = User(person=person, role=role, session_token=secrets.token_hex(16))
+        person = create_person(by=by, name=name, email=email, organization=organization, function=function)
+    user = User(person=person, role=role, session_token=secrets.token_hex(16), is_active_account=bool(is_active))
     if password:
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
     record("create", user, by=by, summary=f"{email} ({role.value})")
+    set_moderated_hubs(user, moderated_hubs if role == Role.MODERATOR else (), by=by)
     return user
+
+
+@guarded(can_manage_accounts, ONLY_ADMINS)
+def update_user(user: User, *, by, name: str, email: str, function: str | None, organization: Organization | None,
+                role: Role, is_active: bool, moderated_hubs: Iterable[Hub] = ()) -> None:
+    """Change a login and its person. Emails stay unique; nobody takes away their own administrator
+    rights or deactivates themselves; only moderators moderate hubs (others lose theirs)."""
+    person = user.person
+    email = normalise_email(email)
+    name = clean_name(name)
+    if not name:
+        raise Invalid(_("Please give the person's name."), "name")
+    if not email:
+        raise Invalid(_("A login needs an email."), "email")
+    if db.session.scalar(select(Person.id).where(Person.email == email, Person.id != person.id)) is not None:
+        raise Conflict(_("Another person already uses this email."), "email")
+    if user.id is not None and user.id == getattr(by, "id", None):
+        if role != Role.ADMIN:
+            raise Invalid(_("You cannot take away your own administrator rights."), "role")
+        if not is_active:
+            raise Invalid(_("You cannot deactivate your own account."), "is_active")
+    person.name, person.email = name, email
+    person.function = (function or "").strip() or None
+    person.organization = organization
+    person.organization_id = organization.id if organization is not None else None
+    user.role = role
+    user.is_active_account = bool(is_active)
+    changes = changed_fields(user) | changed_fields(person)
+    if changes:
+        record("update", user, by=by, changes=changes, summary=f"{email}: {', '.join(changes)}")
+    set_moderated_hubs(user, moderated_hubs if role == Role.MODERATOR else (), by=by)
+
+
+@guarded(can_manage_accounts, ONLY_ADMINS)
+def create_set_password_link(user: User, *, by) -> str:
+    """A link with which the user sets a new password (valid for a week, until the password changes)."""
+    link = public_url("accounts.set_password", token=set_password_token(user))
+    record("set_password_link", user, by=by)
+    set_password_link_created.send(user, link=link, by=by)
+    return link
 
 
 def _serializer() -> URLSafeTimedSerializer:

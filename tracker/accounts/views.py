@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.accounts import services
 from tracker.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, SetPasswordForm
 from tracker.audit.services import record
+from tracker.errors import Invalid
 from tracker.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -89,7 +90,7 @@ def change_password():
         else:
             try:
                 services.set_password(current_user, form.password.data)
-            except services.AccountError as error:
+            except Invalid as error:
                 form.password.errors.append(str(error))
             else:
                 record("password_changed", current_user, by=current_user)
@@ -110,7 +111,7 @@ def set_password(token: str):
     if form.validate_on_submit():
         try:
             services.set_password(user, form.password.data)
-        except services.AccountError as error:
+        except Invalid as error:
             form.password.errors.append(str(error))
         else:
             record("password_set", user, by=user)

@@ -13,15 +13,13 @@ from wtforms import SelectChoice
 from tracker.accounts import services
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
-from tracker.accounts.signals import set_password_link_created
 from tracker.audit.models import AuditEvent
-from tracker.audit.services import changed_fields, record
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.organizations.models import Organization, Person
-from tracker.permissions import is_admin, require
+from tracker.permissions import is_admin, load, require
 from tracker.processes.models import Process
-from tracker.urls import public_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -54,76 +52,68 @@ def users():
     return render_template("admin/users.html", page=page, query=query)
 
 
+def _account_fields(form: UserForm) -> dict:
+    """The form's values as the account services take them."""
+    return dict(
+        name=form.name.data, email=form.email.data, function=form.function.data, role=Role(form.role.data),
+        organization=db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None,
+        is_active=form.is_active.data,
+        moderated_hubs=list(db.session.scalars(select(Hub).where(Hub.id.in_(form.hub_ids.data or [])))),
+    )
+
+
+def _refused(form: UserForm, problem: Invalid | Conflict) -> int:
+    """Show the service's refusal at its field (the input stays in the form); the page's status."""
+    db.session.rollback()
+    getattr(form, problem.field if problem.field in form else "email").errors.append(str(problem))
+    return problem.status
+
+
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = UserForm()
     _fill_choices(form)
+    status = None
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                name=form.name.data.strip(), email=form.email.data, role=Role(form.role.data),
-                organization=db.session.get(Organization, form.organization_id.data) if form.organization_id.data
-                else None,
-                function=(form.function.data or "").strip() or None, by=current_user,
-            )
-        except services.AccountError as error:
-            form.email.errors.append(str(error))
+            user = services.create_user(by=current_user, **_account_fields(form))
+        except (Invalid, Conflict) as problem:
+            status = _refused(form, problem)
         else:
-            user.is_active_account = form.is_active.data
-            user.moderated_hubs = _selected_hubs(form)
             db.session.commit()
             flash(_("The account for %(name)s is created. Send them the link to set their password.",
                     name=user.name), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
-
-
-def _selected_hubs(form: UserForm) -> list[Hub]:
-    if form.role.data != Role.MODERATOR.value or not form.hub_ids.data:
-        return []
-    return list(db.session.scalars(select(Hub).where(Hub.id.in_(form.hub_ids.data))))
+    return render_template("admin/user_form.html", form=form, user=None), status or (400 if form.errors else 200)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = load(User, user_id, services.update_user.allowed)
     person = user.person
     form = UserForm(
         obj=person, role=user.role.value, organization_id=person.organization_id or 0,
         hub_ids=[hub.id for hub in user.moderated_hubs], is_active=user.is_active_account,
     )
     _fill_choices(form)
+    status = None
     if form.validate_on_submit():
-        email = services.normalise_email(form.email.data)
-        clash = db.session.scalar(select(Person).where(Person.email == email, Person.id != person.id))
-        if clash is not None:
-            form.email.errors.append(_("Another person already uses this email."))
-        elif user.id == current_user.id and (form.role.data != Role.ADMIN.value or not form.is_active.data):
-            form.role.errors.append(_("You cannot take away your own administrator rights."))
+        try:
+            services.update_user(user, by=current_user, **_account_fields(form))
+        except (Invalid, Conflict) as problem:
+            status = _refused(form, problem)
         else:
-            person.name = form.name.data.strip()
-            person.email = email
-            person.function = (form.function.data or "").strip() or None
-            person.organization_id = form.organization_id.data or None
-            user.role = Role(form.role.data)
-            user.is_active_account = form.is_active.data
-            changes = changed_fields(user) | changed_fields(person)
-            user.moderated_hubs = _selected_hubs(form)
-            record("update", user, by=current_user, changes=changes,
-                   summary=f"{email}: {', '.join(changes) or 'hubs'}")
             db.session.commit()
             flash(_("The account is saved."), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
-    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=user), status or (400 if form.errors else 200)
 
 
 @bp.post("/users/<int:user_id>/set-password-link")
 def set_password_link(user_id: int):
     """Show a link the admin passes on; it works once, for a week."""
-    user = db.get_or_404(User, user_id)
-    link = public_url("accounts.set_password", token=services.set_password_token(user))
-    record("set_password_link", user, by=current_user)
-    set_password_link_created.send(user, link=link, by=current_user)
+    user = load(User, user_id, services.create_set_password_link.allowed)
+    link = services.create_set_password_link(user, by=current_user)
     db.session.commit()
     flash(_("Link to set the password of %(name)s (valid for 7 days): %(link)s", name=user.name, link=link), "info")
     return redirect(url_for(".edit_user", user_id=user.id))

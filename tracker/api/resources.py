@@ -1,15 +1,19 @@
 """API endpoints over processes, hubs, organisations, people, memberships, goals and figures.
 
-The same services as the web pages do the work (tracker/hubs/services.py, processes/services.py);
-this module only translates JSON to calls and answers back.
+The same services as the web pages do the work (hubs, organizations, processes, goals); each endpoint
+declares the object it works on and the right it needs there, and only translates JSON to calls and back.
+Rights on objects named in the body (the organisation a member is, the hub an organisation moves to,
+the organisation a new person belongs to) are checked by the service right after loading them (403).
 """
 
 from __future__ import annotations
 
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from tracker.api.core import PAGE_QUERY, ApiError, endpoint, get_or_404, get_referenced, paginated, require_api
+from tracker.accounts.models import User
+from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced, referenced_all
 from tracker.api.schemas import (
     GoalIn,
     GoalOut,
@@ -26,23 +30,15 @@ from tracker.api.schemas import (
     ProcessOut,
     StatsOut,
 )
-from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.goals import services as goals
 from tracker.goals.models import GuidingGoal
 from tracker.hubs import services as hubs
 from tracker.hubs.models import Hub, HubMembership
 from tracker.measures.models import MeasureStatus
-from tracker.organizations.models import Organization, Person, name_key
-from tracker.permissions import (
-    can_manage_hub,
-    can_view_people_of,
-    can_view_process,
-    is_admin,
-    is_internal_anywhere,
-    is_steering,
-    represents,
-)
+from tracker.organizations import services as directory
+from tracker.organizations.models import Organization, Person
+from tracker.permissions import can_view_people_of, can_view_process, is_internal_anywhere
 from tracker.processes import services as processes
 from tracker.processes.models import Process
 
@@ -52,8 +48,8 @@ def dump(schema, obj, **extra) -> dict:
 
 
 def hub_json(hub: Hub) -> dict:
-    return HubOut.model_validate({**_columns(hub), "lead_organization_ids": [o.id for o in hub.lead_organizations]}) \
-        .model_dump(mode="json")
+    return HubOut.model_validate({**_columns(hub), "lead_organization_ids": [o.id for o in hub.lead_organizations],
+                                  "moderator_ids": [u.id for u in hub.moderators]}).model_dump(mode="json")
 
 
 def membership_json(membership: HubMembership) -> dict:
@@ -63,15 +59,6 @@ def membership_json(membership: HubMembership) -> dict:
 
 def _columns(obj) -> dict:
     return {column.key: getattr(obj, column.key) for column in obj.__mapper__.column_attrs}
-
-
-def _organizations(ids: list[int]) -> list[Organization]:
-    found = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
-    missing = sorted(set(ids) - {o.id for o in found})
-    if missing:
-        raise ApiError(400, "validation_error", "Unknown organisations.",
-                       {"lead_organization_ids": f"unknown ids: {missing}"})
-    return found
 
 
 # Processes -----------------------------------------------------------------------------------
@@ -84,20 +71,14 @@ def list_processes():
 @endpoint("/processes", "POST", "Create a process (admins)", body=ProcessIn, response=ProcessOut,
           errors=(400, 403), tag="processes", status=201)
 def create_process(data: ProcessIn):
-    require_api(is_admin(current_user), "Only administrators create processes.")
-    process = Process(**data.model_dump())
-    db.session.add(process)
-    db.session.flush()
-    record("create", process, by=current_user, summary=process.name)
+    process = processes.create_process(by=current_user, **data.model_dump())
     db.session.commit()
     return dump(ProcessOut, process)
 
 
 @endpoint("/processes/{process_id}/stats", "GET", "Key figures of a process", response=StatsOut,
-          errors=(403, 404), tag="processes")
-def process_stats(process_id: int):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(can_view_process(current_user, process))
+          load=(Process, "process_id"), check=can_view_process, tag="processes")
+def process_stats(process: Process):
     figures = processes.figures(process)
     count = figures.by_status.get
     return StatsOut(
@@ -114,60 +95,43 @@ def process_stats(process_id: int):
 # Hubs and memberships ------------------------------------------------------------------------
 
 @endpoint("/processes/{process_id}/hubs", "GET", "List the hubs of a process", response=HubOut, query=PAGE_QUERY,
-          errors=(403, 404), tag="hubs")
-def list_hubs(process_id: int):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(can_view_process(current_user, process))
-    return paginated(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id), hub_json)
+          load=(Process, "process_id"), check=can_view_process, tag="hubs")
+def list_hubs(process: Process):
+    return paginated(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id)
+                     .options(selectinload(Hub.lead_organizations), selectinload(Hub.moderators)), hub_json)
 
 
-@endpoint("/processes/{process_id}/hubs", "POST", "Create a hub (steering)", body=HubIn, response=HubOut,
-          errors=(400, 403, 404, 409), tag="hubs", status=201)
-def create_hub(process_id: int, data: HubIn):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(is_steering(current_user, process), "Only the steering group creates hubs.")
-    if db.session.scalar(select(Hub.id).where(Hub.process_id == process.id, Hub.name == data.name)):
-        raise ApiError(409, "conflict", f"The process already has a hub named {data.name!r}.", {"name": "taken"})
-    position = (db.session.scalar(select(func.max(Hub.position)).where(Hub.process_id == process.id)) or 0) + 1
-    hub = Hub(process=process, name=data.name, short_name=data.short_name, colour=data.colour,
-              description=data.description, position=position,
-              lead_organizations=_organizations(data.lead_organization_ids))
-    db.session.add(hub)
-    db.session.flush()
-    record("create", hub, by=current_user, summary=hub.name)
+@endpoint("/processes/{process_id}/hubs", "POST", "Create a hub (steering); without a position it comes after the "
+          "last hub", load=(Process, "process_id"), check=hubs.create_hub, body=HubIn, response=HubOut,
+          errors=(409,), tag="hubs", status=201)
+def create_hub(process: Process, data: HubIn):
+    hub = hubs.create_hub(
+        process, by=current_user, name=data.name, short_name=data.short_name, colour=data.colour,
+        description=data.description, position=data.position,
+        lead_organizations=referenced_all(Organization, data.lead_organization_ids, "lead_organization_ids"),
+        moderators=referenced_all(User, data.moderator_ids, "moderator_ids"))
     db.session.commit()
     return hub_json(hub)
 
 
-@endpoint("/hubs/{hub_id}/members", "POST", "Add an organisation to a hub", body=MemberIn, response=MembershipOut,
-          errors=(400, 403, 404, 409), tag="hubs", status=201)
-def add_member(hub_id: int, data: MemberIn):
-    hub = get_or_404(Hub, hub_id, "Hub")
-    organization = get_referenced(Organization, data.organization_id, "organization_id", "Organisation")
-    require_api(can_manage_hub(current_user, hub) or represents(current_user, organization),
-                "Only the hub's moderators, the steering group or the organisation itself may do this.")
-    delegates = list(db.session.scalars(select(Person).where(Person.id.in_(data.delegate_ids)))) \
-        if data.delegate_ids else []
-    if len(delegates) != len(set(data.delegate_ids)):
-        raise ApiError(400, "validation_error", "Unknown people.", {"delegate_ids": "unknown ids"})
-    try:
-        membership = hubs.join_hub(organization, hub, by=current_user)
-    except hubs.MembershipConflict as conflict:
-        raise ApiError(409, "conflict", str(conflict), {"organization_id": "already in another hub"}) from None
+@endpoint("/hubs/{hub_id}/members", "POST", "Add an organisation to a hub (its moderators and steering any, a "
+          "company representative their own), with delegates of that organisation", load=(Hub, "hub_id"),
+          check=hubs.can_add_members, body=MemberIn, response=MembershipOut, errors=(409,), tag="hubs", status=201)
+def add_member(hub: Hub, data: MemberIn):
+    organization = referenced(Organization, data.organization_id, "organization_id", "Organisation")
+    delegates = referenced_all(Person, data.delegate_ids, "delegate_ids")
+    membership = hubs.join_hub(organization, hub, by=current_user)
     for person in delegates:
-        if person not in membership.delegates:
-            membership.delegates.append(person)
+        hubs.add_delegate(membership, person, by=current_user)
     db.session.commit()
     return membership_json(membership)
 
 
 @endpoint("/organizations/{organization_id}/hub", "POST", "Move an organisation to another hub of the same process",
-          body=MoveIn, response=MembershipOut, errors=(400, 403, 404), tag="hubs", status=201)
-def move_organization(organization_id: int, data: MoveIn):
-    organization = get_or_404(Organization, organization_id, "Organisation")
-    hub = get_referenced(Hub, data.hub_id, "hub_id", "Hub")
-    require_api(is_steering(current_user, hub.process) or represents(current_user, organization),
-                "Only the steering group or the organisation itself moves it.")
+          load=(Organization, "organization_id"), check=hubs.can_choose_hub_for, body=MoveIn,
+          response=MembershipOut, tag="hubs", status=201)
+def move_organization(organization: Organization, data: MoveIn):
+    hub = referenced(Hub, data.hub_id, "hub_id", "Hub")
     membership = hubs.move_to_hub(organization, hub, by=current_user)
     db.session.commit()
     return membership_json(membership)
@@ -181,16 +145,11 @@ def list_organizations():
     return paginated(select(Organization).order_by(Organization.id), lambda o: dump(OrganizationOut, o))
 
 
-@endpoint("/organizations", "POST", "Create an organisation", body=OrganizationIn, response=OrganizationOut,
-          errors=(400, 403, 409), tag="organizations", status=201)
+@endpoint("/organizations", "POST", "Create an organisation (partners); a name that exists in any spelling is a "
+          "conflict", body=OrganizationIn, response=OrganizationOut, errors=(403, 409), tag="organizations",
+          status=201)
 def create_organization(data: OrganizationIn):
-    require_api(is_internal_anywhere(current_user), "Only partners (steering, moderators) create organisations.")
-    if db.session.scalar(select(Organization.id).where(Organization.name_key == name_key(data.name))):
-        raise ApiError(409, "conflict", f"An organisation named {data.name!r} exists already.", {"name": "taken"})
-    organization = Organization(**data.model_dump())
-    db.session.add(organization)
-    db.session.flush()
-    record("create", organization, by=current_user, summary=organization.name)
+    organization = directory.create_organization(by=current_user, **data.model_dump())
     db.session.commit()
     return dump(OrganizationOut, organization)
 
@@ -212,20 +171,12 @@ def list_people():
     return paginated(statement, person_json)
 
 
-@endpoint("/people", "POST", "Create a person", body=PersonIn, response=PersonOut, errors=(400, 403, 409),
-          tag="people", status=201)
+@endpoint("/people", "POST", "Create a person (partners; a company representative for their own organisation)",
+          body=PersonIn, response=PersonOut, errors=(403, 409), tag="people", status=201)
 def create_person(data: PersonIn):
-    organization = (get_referenced(Organization, data.organization_id, "organization_id", "Organisation")
-                    if data.organization_id else None)
-    require_api(is_internal_anywhere(current_user) or represents(current_user, organization),
-                "Only partners, or representatives of the organisation, add people.")
-    email = data.email.lower() if data.email else None
-    if email and db.session.scalar(select(Person.id).where(Person.email == email)):
-        raise ApiError(409, "conflict", f"A person with the email {email} exists already.", {"email": "taken"})
-    person = Person(name=data.name, email=email, organization=organization, function=data.function)
-    db.session.add(person)
-    db.session.flush()
-    record("create", person, by=current_user, summary=f"person {person.id}")
+    organization = referenced(Organization, data.organization_id, "organization_id", "Organisation")
+    person = directory.create_person(by=current_user, name=data.name, email=data.email, organization=organization,
+                                     function=data.function)
     db.session.commit()
     return person_json(person)
 
@@ -233,10 +184,8 @@ def create_person(data: PersonIn):
 # Guiding goals -------------------------------------------------------------------------------
 
 @endpoint("/processes/{process_id}/goals", "GET", "List the guiding goals of a process", response=GoalOut,
-          query=PAGE_QUERY, errors=(403, 404), tag="goals")
-def list_goals(process_id: int):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(can_view_process(current_user, process))
+          query=PAGE_QUERY, load=(Process, "process_id"), check=can_view_process, tag="goals")
+def list_goals(process: Process):
     return paginated(select(GuidingGoal).where(GuidingGoal.process_id == process.id).order_by(GuidingGoal.number),
                      lambda goal: dump(GoalOut, goal))
 

@@ -62,12 +62,6 @@ class ProcessIn(Strict):
     foreword: LongText = ""
     contact_email: EmailStr | None = None
 
-    @model_validator(mode="after")
-    def _ends_after_start(self):
-        if self.ends_on < self.starts_on:
-            raise ValueError("ends_on must not be before starts_on")
-        return self
-
 
 class ProcessOut(Out):
     id: int
@@ -86,8 +80,10 @@ class HubIn(Strict):
     name: Name
     short_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NO_NUL)]
     lead_organization_ids: list[Id] = Field(default_factory=list, max_length=50)
+    moderator_ids: list[Id] = Field(default_factory=list, max_length=50)
     colour: Colour = "#3b6ea5"
     description: LongText = ""
+    position: Annotated[int, Field(ge=0, le=1000)] | None = None
 
 
 class HubOut(Out):
@@ -99,6 +95,7 @@ class HubOut(Out):
     description: str
     position: int
     lead_organization_ids: list[int]
+    moderator_ids: list[int]
 
 
 class OrganizationIn(Strict):

@@ -12,10 +12,10 @@ class HubForm(FlaskForm):
     colour = StringField(_l("Colour"), default="#3b6ea5", validators=[
         InputRequired(), Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("A colour like #1f5f99."))])
     description = TextAreaField(_l("Description (Markdown)"), validators=[Optional(), Length(max=20_000)])
-    position = IntegerField(_l("Position"), default=1, validators=[Optional(), NumberRange(min=0, max=1000)])
+    position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0, max=1000)])
     lead_organization_ids = SelectMultipleField(_l("Hub management (lead organisations)"), coerce=int)
     moderator_ids = SelectMultipleField(_l("Moderators"), coerce=int)
-    version = HiddenField()
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
 
 
 class ChooseHubForm(FlaskForm):

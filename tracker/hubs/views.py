@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -12,16 +13,17 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from tracker.accounts.models import Role, User
-from tracker.audit.services import changed_fields, record
+from tracker.errors import Conflict, Invalid, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.hubs import services
 from tracker.hubs.forms import AddMemberForm, ChooseHubForm, HubForm
 from tracker.hubs.models import Hub, HubMembership
+from tracker.hubs.queries import current_membership, membership_history
 from tracker.labels import choices
 from tracker.measures.models import Measure
+from tracker.organizations import services as directory
 from tracker.organizations.models import Organization, OrganizationType, Person
-from tracker.organizations.services import DirectoryProblem, find_or_create_organization, find_or_create_person
-from tracker.permissions import can_manage_hub, can_view_process, can_view_session, is_steering, require
+from tracker.permissions import can_manage_hub, can_view_process, can_view_session, load
 from tracker.processes.models import Process
 from tracker.processes.queries import attendance_counts
 from tracker.sessions.models import Session
@@ -33,8 +35,7 @@ bp = Blueprint("hubs", __name__, url_prefix="/hubs")
 @bp.get("/<int:hub_id>")
 @login_required
 def show(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(can_view_process(current_user, hub.process))
+    hub = load(Hub, hub_id, lambda user, hub: can_view_process(user, hub.process))
     members = db.session.scalars(
         select(Organization).join(HubMembership, HubMembership.organization_id == Organization.id)
         .where(HubMembership.hub_id == hub.id, HubMembership.left_at.is_(None)).order_by(Organization.name)
@@ -62,7 +63,7 @@ def show(hub_id: int):
             select(HubMembership).where(HubMembership.hub_id == hub.id, HubMembership.left_at.is_(None))
             .options(selectinload(HubMembership.delegates)).join(Organization).order_by(Organization.name)
         )) if can_manage_hub(current_user, hub) else [],
-        may_edit=is_steering(current_user, hub.process),
+        may_edit=services.update_hub.allowed(current_user, hub),
     )
 
 
@@ -77,75 +78,88 @@ def _hub_form_choices(form: HubForm) -> None:
             select(User).join(User.person).where(User.role == Role.MODERATOR).order_by(Person.name))]
 
 
-def _apply_hub_form(hub: Hub, form: HubForm) -> None:
-    hub.name = form.name.data.strip()
-    hub.short_name = form.short_name.data.strip()
-    hub.colour = form.colour.data
-    hub.description = form.description.data or ""
-    hub.position = form.position.data or 0
-    hub.lead_organizations = list(db.session.scalars(
-        select(Organization).where(Organization.id.in_(form.lead_organization_ids.data or []))))
-    hub.moderators = list(db.session.scalars(select(User).where(User.id.in_(form.moderator_ids.data or []))))
+def _hub_fields(form: HubForm) -> dict:
+    """The form's values as the hub services take them."""
+    return dict(
+        name=form.name.data, short_name=form.short_name.data, colour=form.colour.data,
+        description=form.description.data or "", position=form.position.data,
+        lead_organizations=list(db.session.scalars(
+            select(Organization).where(Organization.id.in_(form.lead_organization_ids.data or [])))),
+        moderators=list(db.session.scalars(select(User).where(User.id.in_(form.moderator_ids.data or [])))),
+    )
 
 
-def _name_taken(process_id: int, name: str, hub_id: int | None = None) -> bool:
-    return db.session.scalar(select(Hub.id).where(Hub.process_id == process_id, Hub.name == name.strip(),
-                                                  Hub.id != (hub_id or 0))) is not None
+def _refused(form, problem: Invalid | Conflict, default: str = "name") -> int:
+    """Show a refusal of the service at its form field; the status the page answers with."""
+    getattr(form, problem.field if problem.field in form else default).errors.append(str(problem))
+    return problem.status
+
+
+@contextmanager
+def _shown_at(fields: dict[str, str]):
+    """Refusals inside show at these form fields (the service's field name → the form's)."""
+    try:
+        yield
+    except (Invalid, Conflict) as problem:
+        problem.field = fields.get(problem.field or "", problem.field)
+        raise
 
 
 @bp.route("/new/<int:process_id>", methods=["GET", "POST"])
 @login_required
 def new(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(is_steering(current_user, process))
+    process = load(Process, process_id, services.create_hub.allowed)
     form = HubForm()
     _hub_form_choices(form)
+    status = None
     if form.validate_on_submit():
-        if _name_taken(process.id, form.name.data):
-            form.name.errors.append(_("The process already has a hub with this name."))
+        try:
+            hub = services.create_hub(process, by=current_user, **_hub_fields(form))
+        except (Invalid, Conflict) as problem:
+            db.session.rollback()
+            status = _refused(form, problem)
         else:
-            hub = Hub(process_id=process.id)
-            with db.session.no_autoflush:
-                _apply_hub_form(hub, form)
-            db.session.add(hub)
-            db.session.flush()
-            record("create", hub, by=current_user, summary=hub.name)
             db.session.commit()
             flash(_("The hub is created."), "success")
             return redirect(url_for(".show", hub_id=hub.id))
-    return render_template("hubs/form.html", form=form, hub=None, process=process), 400 if form.errors else 200
+    return render_template("hubs/form.html", form=form, hub=None, process=process), \
+        status or (400 if form.errors else 200)
 
 
 @bp.route("/<int:hub_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(is_steering(current_user, hub.process))
+    hub = load(Hub, hub_id, services.update_hub.allowed)
     form = HubForm(obj=hub, version=hub.version, lead_organization_ids=[o.id for o in hub.lead_organizations],
                    moderator_ids=[u.id for u in hub.moderators])
     _hub_form_choices(form)
+    status = None
     if form.validate_on_submit():
-        if str(hub.version) != (form.version.data or ""):
+        try:
+            services.update_hub(hub, by=current_user, expected_version=int(form.version.data or 0), **_hub_fields(form))
+        except StaleVersion:
+            db.session.rollback()
+            form.version.data = str(hub.version)  # saving again now replaces what the other person saved
             return render_template("hubs/form.html", form=form, hub=hub, process=hub.process, conflict=True), 409
-        if _name_taken(hub.process_id, form.name.data, hub.id):
-            form.name.errors.append(_("The process already has a hub with this name."))
+        except (Invalid, Conflict) as problem:
+            db.session.rollback()
+            status = _refused(form, problem)
         else:
-            _apply_hub_form(hub, form)
-            record("update", hub, by=current_user, changes=changed_fields(hub), summary=hub.name)
             db.session.commit()
             flash(_("The hub is saved."), "success")
             return redirect(url_for(".show", hub_id=hub.id))
-    return render_template("hubs/form.html", form=form, hub=hub, process=hub.process), 400 if form.errors else 200
+    return render_template("hubs/form.html", form=form, hub=hub, process=hub.process), \
+        status or (400 if form.errors else 200)
 
 
 @bp.route("/choose/<int:process_id>", methods=["GET", "POST"])
 @login_required
 def choose(process_id: int):
     """A company representative chooses (or changes) their organisation's hub; earlier choices stay as history."""
-    process = db.get_or_404(Process, process_id)
+    process = load(Process, process_id, lambda user, _process: services.can_choose_hub_for(user, user.organization)
+                   and user.organization is not None)
     organization = current_user.organization
-    require(organization is not None)
-    current = services.current_membership(organization, process)
+    current = current_membership(organization, process)
     form = ChooseHubForm(hub_id=current.hub_id if current else None)
     form.hub_id.choices = [SelectChoice(h.id, h.name) for h in db.session.scalars(
         select(Hub).where(Hub.process_id == process.id).order_by(Hub.position))]
@@ -157,7 +171,7 @@ def choose(process_id: int):
               "success")
         return redirect(url_for(".show", hub_id=hub.id))
     return render_template("hubs/choose.html", form=form, process=process, organization=organization, current=current,
-                           history=services.membership_history(organization, process)), 400 if form.errors else 200
+                           history=membership_history(organization, process)), 400 if form.errors else 200
 
 
 def _member_form(formdata=None) -> AddMemberForm:
@@ -168,49 +182,60 @@ def _member_form(formdata=None) -> AddMemberForm:
     return form
 
 
+# Where a refusal of each step of adding a member is shown on the form.
+NEW_ORGANIZATION_FIELDS = {"name": "new_organization", "sector": "new_organization_sector"}
+DELEGATE_FIELDS = {"name": "delegate_name", "email": "delegate_email", "delegate_ids": "delegate_email",
+                   "function": "delegate_function"}
+
+
 @bp.route("/<int:hub_id>/members/add", methods=["GET", "POST"])
 @login_required
 def add_member(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(can_manage_hub(current_user, hub))
+    hub = load(Hub, hub_id, can_manage_hub)
     form = _member_form(request.form if request.method == "POST" else None)
+    status = None
     if request.method == "POST" and form.validate():
         try:
             membership = _add_member(hub, form)
-        except (services.MembershipConflict, DirectoryProblem) as problem:
-            form.organization_id.errors.append(str(problem))
+        except (Invalid, Conflict) as problem:
+            db.session.rollback()
+            status = _refused(form, problem, "organization_id")
         else:
             db.session.commit()
             flash(_("%(organization)s is a member of the hub.", organization=membership.organization.name), "success")
             return redirect(url_for(".show", hub_id=hub.id))
-    return render_template("hubs/add_member.html", hub=hub, form=form), 400 if form.errors else 200
+    return render_template("hubs/add_member.html", hub=hub, form=form), \
+        status or (400 if form.errors else 200)
 
 
-def _add_member(hub: Hub, form: AddMemberForm):
-    if form.new_organization.data and form.new_organization.data.strip():
-        organization, _created = find_or_create_organization(
-            form.new_organization.data, type=OrganizationType(form.new_organization_type.data),
-            sector=form.new_organization_sector.data, by=current_user)
-    elif form.organization_id.data:
-        organization = db.session.get(Organization, form.organization_id.data)
-    else:
-        raise DirectoryProblem(_("Choose an organisation or enter a new one."))
+def _add_member(hub: Hub, form: AddMemberForm) -> HubMembership:
+    """The organisation (found, created or chosen), its membership and, if given, a delegate of it."""
+    with _shown_at({"name": "new_organization", "sector": "new_organization_sector"}):
+        if form.new_organization.data and form.new_organization.data.strip():
+            organization, _created = directory.find_or_create_organization(
+                form.new_organization.data, type=OrganizationType(form.new_organization_type.data),
+                sector=form.new_organization_sector.data, by=current_user)
+        elif form.organization_id.data:
+            organization = db.session.get(Organization, form.organization_id.data)
+        else:
+            raise Invalid(_("Choose an organisation or enter a new one."), "organization_id")
     membership = services.join_hub(organization, hub, by=current_user)
     if form.delegate_name.data or form.delegate_email.data:
-        person, _created = find_or_create_person(form.delegate_name.data, form.delegate_email.data, organization,
-                                                 function=form.delegate_function.data, by=current_user)
-        services.add_delegate(membership, person, by=current_user)
+        with _shown_at({"name": "delegate_name", "email": "delegate_email", "delegate_ids": "delegate_email"}):
+            person, _created = directory.find_or_create_person(
+                form.delegate_name.data, form.delegate_email.data, organization, function=form.delegate_function.data,
+                by=current_user)
+            services.add_delegate(membership, person, by=current_user)
     return membership
 
 
 @bp.post("/<int:hub_id>/members/<int:membership_id>/delegates/<int:person_id>/remove")
 @login_required
 def remove_delegate(hub_id: int, membership_id: int, person_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(can_manage_hub(current_user, hub))
-    membership = db.get_or_404(HubMembership, membership_id)
+    hub = load(Hub, hub_id, can_manage_hub)
+    membership = load(HubMembership, membership_id, services.remove_delegate.allowed)
     if membership.hub_id != hub.id:
-        abort(404)
-    services.remove_delegate(membership, db.get_or_404(Person, person_id), by=current_user)
+        raise NotFound()
+    services.remove_delegate(membership, load(Person, person_id), by=current_user)
     db.session.commit()
     return redirect(url_for(".show", hub_id=hub.id))

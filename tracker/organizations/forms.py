@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 
@@ -13,7 +13,6 @@ class OrganizationForm(FlaskForm):
     type = SelectField(_l("Type"))
     sector = StringField(_l("Sector"), validators=[Optional(), Length(max=120)])
     size_class = SelectField(_l("Size"))
-    website = StringField(_l("Website"), validators=[
-        Optional(), Length(max=255),
-        Regexp(r"^https?://[^\s]+$", message=_l("Please give a web address starting with https:// or http://."))])
+    website = StringField(_l("Website"), validators=[Optional(), Length(max=255)])
     consents_to_be_named = BooleanField(_l("May be named in the published plan"))
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])

@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, event
+from sqlalchemy import ForeignKey, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.model_types import enum_type, utcnow
+from tracker.organizations.names import name_key
 
 if TYPE_CHECKING:
     from tracker.accounts.models import User
@@ -42,7 +43,8 @@ class Organization(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    # Derived from name on every flush; unique, so "Muster GmbH" and "muster  gmbh" are one organisation.
+    # Derived from name on every flush; unique, so "Muster GmbH", "muster  gmbh" and "Muster\u200b GmbH"
+    # are one organisation (tracker/organizations/names.py).
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     type: Mapped[OrganizationType] = mapped_column(
         enum_type(OrganizationType, "organization_type"), default=OrganizationType.COMPANY
@@ -53,16 +55,15 @@ class Organization(db.Model):
     # Asked at registration: may the organisation be listed in the published plan?
     consents_to_be_named: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking: a save based on an older version is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     people: Mapped[list[Person]] = relationship(back_populates="organization", order_by="Person.name")
 
+    __mapper_args__ = {"version_id_col": version}
+
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r}>"
-
-
-def name_key(name: str) -> str:
-    """The form in which two organisation names count as the same: case and spacing ignored."""
-    return " ".join(name.casefold().split())
 
 
 @event.listens_for(Organization, "before_insert")

@@ -1,86 +1,154 @@
-"""Finding and creating organisations and people without ever creating one twice."""
+"""Organisations and people: created and edited here only, never twice under the same name or email.
+
+Web pages, the API, registration, the attendance importer and the CLI call these functions;
+each checks the actor's right itself (`by=`), so none of them re-implements a rule.
+"""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from tracker.accounts.models import Role
 from tracker.audit.services import changed_fields, record
+from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
-from tracker.organizations.models import Organization, OrganizationType, Person, name_key
+from tracker.organizations.models import Organization, OrganizationType, Person, SizeClass
+from tracker.organizations.names import clean_name, name_key
+from tracker.permissions import can_edit_organization, guarded, is_internal_anywhere, represents
+
+ONLY_PARTNERS = _l("Only partners (steering group, moderators) add organisations.")
+NOT_YOURS = _l("Only the steering group or the organisation's own representatives edit it.")
+NOT_YOUR_PEOPLE = _l("Only partners, or representatives of the organisation, add people.")
+WEBSITE = re.compile(r"^https?://\S+$")
 
 
-class DirectoryProblem(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+# Who may ------------------------------------------------------------------------------------------
 
+def can_create_organizations(user) -> bool:
+    """Partners add organisations (a company representative edits only their own)."""
+    return is_internal_anywhere(user)
+
+
+def can_add_people_to(user, organization: Organization | None) -> bool:
+    """Partners add people anywhere; a company representative to their own organisation."""
+    return is_internal_anywhere(user) or (
+        organization is not None and represents(user, organization) and user.role == Role.COMPANY)
+
+
+# Finding ------------------------------------------------------------------------------------------
 
 def organization_named(name: str) -> Organization | None:
-    """The organisation with this name, whatever its case and spacing."""
+    """The organisation with this name, whatever its case, spacing, Unicode form or invisible characters."""
     return db.session.scalar(select(Organization).where(Organization.name_key == name_key(name)))
 
 
-def _organization_name(name: str) -> str:
-    """The name with its spacing tidied; an empty name is refused."""
-    name = " ".join(name.split())
+def person_with_email(email: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+
+
+def normalise_email(email: str | None) -> str | None:
+    return (email or "").strip().lower() or None
+
+
+# Organisations ------------------------------------------------------------------------------------
+
+def _name(name: str | None, organization: Organization | None = None) -> str:
+    """The cleaned name, refused when empty or when another organisation has it already."""
+    name = clean_name(name)
     if not name:
-        raise DirectoryProblem(_("Please give the organisation's name."), "name")
+        raise Invalid(_("Please give the organisation's name."), "name")
+    other = organization_named(name)
+    if other is not None and (organization is None or other.id != organization.id):
+        raise Conflict(_("There is already an organisation named “%(name)s”.", name=other.name), "name")
     return name
 
 
+def _website(website: str | None) -> str | None:
+    website = (website or "").strip() or None
+    if website is not None and not WEBSITE.match(website):
+        raise Invalid(_("Please give a web address starting with https:// or http://."), "website")
+    return website
+
+
+def create_organization(*, by, name: str, type: OrganizationType = OrganizationType.COMPANY,
+                        sector: str | None = None, size_class: SizeClass | None = None, website: str | None = None,
+                        consents_to_be_named: bool = False) -> Organization:
+    """A new organisation (partners only); a name another organisation has, in any spelling, is a conflict."""
+    if not can_create_organizations(by):
+        raise NotAllowed(ONLY_PARTNERS)
+    organization = Organization(name=_name(name), type=type, sector=(sector or "").strip() or None,
+                                size_class=size_class, website=_website(website),
+                                consents_to_be_named=bool(consents_to_be_named))
+    db.session.add(organization)
+    db.session.flush()
+    record("create", organization, by=by, summary=organization.name)
+    return organization
+
+
+@guarded(can_edit_organization, NOT_YOURS)
+def update_organization(organization: Organization, *, by, expected_version: int, name: str,
+                        type: OrganizationType, sector: str | None, size_class: SizeClass | None,
+                        website: str | None, consents_to_be_named: bool) -> None:
+    """Save an organisation read at `expected_version`; a save based on an older version is refused."""
+    if expected_version != organization.version:
+        raise StaleVersion(organization, version=organization.version)
+    name = _name(name, organization)
+    website = _website(website)
+    organization.name, organization.type = name, type
+    organization.sector = (sector or "").strip() or None
+    organization.size_class = size_class
+    organization.website = website
+    organization.consents_to_be_named = bool(consents_to_be_named)
+    changes = changed_fields(organization)
+    if changes:
+        record("update", organization, by=by, changes=changes, summary=name)
+
+
 def find_or_create_organization(name: str, *, type: OrganizationType = OrganizationType.COMPANY,
-                                sector: str | None = None, by=None) -> tuple[Organization, bool]:
-    name = _organization_name(name)
+                                sector: str | None = None, by) -> tuple[Organization, bool]:
+    """The organisation of this name (in any spelling), or a new one; True when it was created."""
     existing = organization_named(name)
     if existing is not None:
         return existing, False
-    organization = Organization(name=name, type=type, sector=(sector or "").strip() or None)
-    db.session.add(organization)
-    db.session.flush()
-    record("create", organization, by=by, summary=name)
-    return organization, True
+    return create_organization(by=by, name=name, type=type, sector=sector), True
 
 
-def person_with_email(email: str) -> Person | None:
-    return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+# People -------------------------------------------------------------------------------------------
 
-
-def find_or_create_person(name: str, email: str | None, organization: Organization | None, *,
-                          function: str | None = None, by=None) -> tuple[Person, bool]:
-    """An existing person is recognised by email; without an email a new person is created."""
-    email = (email or "").strip().lower() or None
-    if email:
-        existing = person_with_email(email)
-        if existing is not None:
-            return existing, False
-    name = " ".join((name or "").split())
+def create_person(*, by, name: str, email: str | None = None, organization: Organization | None = None,
+                  function: str | None = None) -> Person:
+    """A new person; partners add anyone, a company representative people of their own organisation."""
+    if not can_add_people_to(by, organization):
+        raise NotAllowed(NOT_YOUR_PEOPLE)
+    name = clean_name(name)
     if not name:
-        raise DirectoryProblem(_("Please give the person's name."), "name")
+        raise Invalid(_("Please give the person's name."), "name")
+    email = normalise_email(email)
+    if email and person_with_email(email) is not None:
+        raise Conflict(_("A person with the email %(email)s exists already.", email=email), "email")
     person = Person(name=name, email=email, organization=organization, function=(function or "").strip() or None)
     db.session.add(person)
     db.session.flush()
     record("create", person, by=by, summary=f"person {person.id}")
-    return person, True
+    return person
 
 
-def save_organization(organization: Organization, *, name: str, type: OrganizationType, sector: str | None,
-                      size_class, website: str | None, consents_to_be_named: bool, by) -> Organization:
-    """Create or update an organisation; a name another organisation already has is refused."""
-    name = _organization_name(name)
-    other = organization_named(name)
-    if other is not None and other.id != organization.id:
-        raise DirectoryProblem(_("There is already an organisation named “%(name)s”.", name=other.name), "name")
-    creating = organization.id is None
-    organization.name, organization.type = name, type
-    organization.sector = (sector or "").strip() or None
-    organization.size_class = size_class
-    organization.website = (website or "").strip() or None
-    organization.consents_to_be_named = consents_to_be_named
-    if creating:
-        db.session.add(organization)
+def find_or_create_person(name: str, email: str | None, organization: Organization | None, *,
+                          function: str | None = None, by) -> tuple[Person, bool]:
+    """A person known by their email is reused (and, if they had no organisation, joins this one);
+    without a known email a new person is created. True when created."""
+    existing = person_with_email(email) if normalise_email(email) else None
+    if existing is None:
+        return create_person(by=by, name=name, email=email, organization=organization, function=function), True
+    if existing.organization_id is None and organization is not None:
+        if not can_add_people_to(by, organization):
+            raise NotAllowed(NOT_YOUR_PEOPLE)
+        existing.organization = organization
         db.session.flush()
-        record("create", organization, by=by, summary=name)
-    else:
-        record("update", organization, by=by, changes=changed_fields(organization), summary=name)
-    return organization
+        record("update", existing, by=by, changes={"organization_id": [None, organization.id]},
+               summary=f"person {existing.id}")
+    return existing, False

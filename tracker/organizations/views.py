@@ -8,14 +8,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership
 from tracker.labels import choices
 from tracker.measures.models import Measure
+from tracker.organizations import services
 from tracker.organizations.forms import OrganizationForm
 from tracker.organizations.models import Organization, OrganizationType, SizeClass
-from tracker.organizations.services import DirectoryProblem, save_organization
-from tracker.permissions import can_edit_organization, can_view_people_of, is_internal_anywhere, require
+from tracker.permissions import can_view_people_of, load
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -32,14 +33,13 @@ def index():
         statement = statement.where(Organization.type == OrganizationType(kind))
     page = db.paginate(statement, per_page=50, error_out=False)
     return render_template("organizations/index.html", page=page, query=query, kind=kind,
-                           types=choices(OrganizationType), may_create=is_internal_anywhere(current_user))
+                           types=choices(OrganizationType), may_create=services.can_create_organizations(current_user))
 
 
 @bp.get("/<int:organization_id>")
 @login_required
 def show(organization_id: int):
-    organization = db.get_or_404(Organization, organization_id)
-    require(current_user.is_authenticated)
+    organization = load(Organization, organization_id)
     memberships = list(db.session.scalars(
         select(HubMembership).where(HubMembership.organization_id == organization.id)
         .order_by(HubMembership.joined_at, HubMembership.id)
@@ -53,7 +53,7 @@ def show(organization_id: int):
         memberships=memberships,
         measures=measures,
         people=organization.people if can_view_people_of(current_user, organization) else None,
-        may_edit=can_edit_organization(current_user, organization),
+        may_edit=services.update_organization.allowed(current_user, organization),
     )
 
 
@@ -67,40 +67,62 @@ def _form(organization: Organization | None) -> OrganizationForm:
     return form
 
 
-def _save(organization: Organization, form: OrganizationForm) -> bool:
-    """Apply the form through the service; False (with the message on its field) when refused."""
-    try:
-        save_organization(
-            organization, name=form.name.data, type=OrganizationType(form.type.data), sector=form.sector.data,
-            size_class=SizeClass(form.size_class.data) if form.size_class.data else None,
-            website=form.website.data, consents_to_be_named=form.consents_to_be_named.data, by=current_user)
-    except DirectoryProblem as problem:
-        getattr(form, problem.field or "name").errors.append(str(problem))
-        return False
-    db.session.commit()
-    flash(_("The organisation is saved."), "success")
-    return True
+def _fields(form: OrganizationForm) -> dict:
+    """The form's values as the organisation services take them."""
+    return dict(name=form.name.data, type=OrganizationType(form.type.data), sector=form.sector.data,
+                size_class=SizeClass(form.size_class.data) if form.size_class.data else None,
+                website=form.website.data, consents_to_be_named=form.consents_to_be_named.data)
+
+
+def _refused(form: OrganizationForm, problem: Invalid | Conflict) -> int:
+    """Show the service's refusal at its field (the input stays in the form); the page's status."""
+    db.session.rollback()
+    getattr(form, problem.field if problem.field in form else "name").errors.append(str(problem))
+    return problem.status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    require(is_internal_anywhere(current_user))
+    if not services.can_create_organizations(current_user):
+        raise NotAllowed(services.ONLY_PARTNERS)
     form = _form(None)
+    status = None
     if form.validate_on_submit():
-        organization = Organization()
-        if _save(organization, form):
+        try:
+            organization = services.create_organization(by=current_user, **_fields(form))
+        except (Invalid, Conflict) as problem:
+            status = _refused(form, problem)
+        else:
+            db.session.commit()
+            flash(_("The organisation is saved."), "success")
             return redirect(url_for(".show", organization_id=organization.id))
-    return render_template("organizations/form.html", form=form, organization=None), 400 if form.errors else 200
+    return render_template("organizations/form.html", form=form, organization=None), \
+        status or (400 if form.errors else 200)
 
 
 @bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(organization_id: int):
-    organization = db.get_or_404(Organization, organization_id)
-    require(can_edit_organization(current_user, organization))
+    organization = load(Organization, organization_id, services.update_organization.allowed)
     form = _form(organization)
-    if form.validate_on_submit() and _save(organization, form):
-        return redirect(url_for(".show", organization_id=organization.id))
+    if request.method == "GET":
+        form.version.data = str(organization.version)
+    status = None
+    if form.validate_on_submit():
+        try:
+            services.update_organization(organization, by=current_user, expected_version=int(form.version.data or 0),
+                                         **_fields(form))
+        except StaleVersion:
+            db.session.rollback()
+            form.version.data = str(organization.version)  # saving again now replaces what the other person saved
+            return render_template("organizations/form.html", form=form, organization=organization,
+                                   conflict=True), 409
+        except (Invalid, Conflict) as problem:
+            status = _refused(form, problem)
+        else:
+            db.session.commit()
+            flash(_("The organisation is saved."), "success")
+            return redirect(url_for(".show", organization_id=organization.id))
     return render_template("organizations/form.html", form=form, organization=organization), \
-        400 if form.errors else 200
+        status or (400 if form.errors else 200)

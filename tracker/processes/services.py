@@ -1,16 +1,63 @@
-"""Figures of a process, each one aggregate query whatever the size of the process."""
+"""Processes: creating one (administrators), setting its phase (steering), and its figures.
+
+Each figure is one aggregate query whatever the size of the process.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select, union
 
+from tracker.attendance.services import attended_rows
+from tracker.audit.services import record
+from tracker.errors import Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership
 from tracker.measures.models import Measure, MeasureStatus
+from tracker.organizations.names import clean_name
+from tracker.permissions import can_set_phase, guarded, is_admin
 from tracker.processes.models import Phase, Process, process_partner
 from tracker.sessions.models import Session, SessionStatus
+
+ONLY_ADMINS = _l("Only administrators create processes.")
+ONLY_STEERING = _l("Only the steering group sets the phase of the process.")
+
+
+def can_create_processes(user) -> bool:
+    return is_admin(user)
+
+
+def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
+                   purpose: str = "", foreword: str = "", contact_email: str | None = None) -> Process:
+    """A new masterplan process; it may not end before it starts."""
+    if not can_create_processes(by):
+        raise NotAllowed(ONLY_ADMINS)
+    name, city = clean_name(name), clean_name(city)
+    if not name:
+        raise Invalid(_("Please give the process a name."), "name")
+    if not city:
+        raise Invalid(_("Please give the city."), "city")
+    if ends_on < starts_on:
+        raise Invalid(_("The process cannot end before it starts."), "ends_on")
+    process = Process(name=name, city=city, starts_on=starts_on, ends_on=ends_on, phase=phase, purpose=purpose or "",
+                      foreword=foreword or "", contact_email=(contact_email or "").strip() or None)
+    db.session.add(process)
+    db.session.flush()
+    record("create", process, by=by, summary=process.name)
+    return process
+
+
+@guarded(can_set_phase, ONLY_STEERING)
+def set_phase(process: Process, phase: Phase, *, by) -> None:
+    if process.phase == phase:
+        return
+    record("update", process, by=by, summary=f"phase → {phase.value}",
+           changes={"phase": [process.phase.value, phase.value]})
+    process.phase = phase
 
 
 @dataclass
@@ -46,8 +93,6 @@ def figures(process: Process) -> ProcessFigures:
     result.organizations = db.session.scalar(select(func.count()).select_from(organizations)) or 0
 
     # The same rows as every other attendee count and working-hours figure (one definition).
-    from tracker.attendance.services import attended_rows
-
     attended = attended_rows(process.id).subquery()
     people, minutes = db.session.execute(
         select(func.count(distinct(attended.c.person_id)), func.coalesce(func.sum(attended.c.duration_minutes), 0))
@@ -84,12 +129,3 @@ def phase_timeline(process: Process) -> list[tuple[Phase, str]]:
         for phase in Phase
     ]
 
-
-def set_phase(process: Process, phase: Phase, *, by) -> None:
-    from tracker.audit.services import record
-
-    if process.phase == phase:
-        return
-    record("update", process, by=by, summary=f"phase → {phase.value}",
-           changes={"phase": [process.phase.value, phase.value]})
-    process.phase = phase

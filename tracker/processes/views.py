@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.labels import label
-from tracker.permissions import can_set_phase, can_view_process, require
+from tracker.permissions import can_view_process, load
 from tracker.processes import queries, services
 from tracker.processes.forms import PhaseForm
 from tracker.processes.models import Phase, Process
@@ -23,8 +23,7 @@ bp = Blueprint("processes", __name__, url_prefix="/processes")
 @bp.get("/<int:process_id>")
 @login_required
 def overview(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(can_view_process(current_user, process))
+    process = load(Process, process_id, can_view_process)
     now = datetime.now()
     next_sessions = list(db.session.scalars(
         select(Session).where(Session.process_id == process.id, Session.status == SessionStatus.PLANNED,
@@ -40,15 +39,14 @@ def overview(process_id: int):
         session_counts=queries.session_counts_by_hub(process),
         measure_counts=queries.measure_counts_by_hub(process),
         next_sessions=next_sessions,
-        phase_form=PhaseForm(phase=process.phase.value) if can_set_phase(current_user, process) else None,
+        phase_form=PhaseForm(phase=process.phase.value) if services.set_phase.allowed(current_user, process) else None,
     )
 
 
 @bp.post("/<int:process_id>/phase")
 @login_required
 def set_phase(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(can_set_phase(current_user, process))
+    process = load(Process, process_id, services.set_phase.allowed)
     form = PhaseForm()
     if form.validate_on_submit():
         services.set_phase(process, Phase(form.phase.data), by=current_user)

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from tracker.accounts.models import Role, User
-from tracker.accounts.services import set_password_token
-from tracker.accounts.signals import set_password_link_created
+from tracker.accounts.services import create_set_password_link
 from tracker.audit.services import record
 from tracker.extensions import db, limiter
 from tracker.hubs.models import Hub
@@ -22,7 +21,6 @@ from tracker.processes.models import Process
 from tracker.registration import services
 from tracker.registration.forms import RegistrationForm
 from tracker.sessions.models import Session, SessionKind
-from tracker.urls import public_url
 
 bp = Blueprint("registration", __name__)
 
@@ -98,9 +96,8 @@ def decide(user_id: int, decision: str):
         db.session.commit()
         flash(_("The registration of %(name)s is rejected.", name=user.name), "info")
     else:
-        link = public_url("accounts.set_password", token=set_password_token(user))
+        link = create_set_password_link(user, by=current_user)
         record("approve_registration", user, by=current_user)
-        set_password_link_created.send(user, link=link, by=current_user)
         db.session.commit()
         flash(_("Approved. Send %(name)s this link to set a password (valid for 7 days): %(link)s",
                 name=user.name, link=link), "success")
