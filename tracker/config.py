@@ -35,7 +35,10 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     RATELIMIT_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute"
-    PER_PAGE = 50
+    PER_PAGE = 50  # rows on a listing page and in an API page unless the caller asks for another size
+
+    # A plan measure without a progress report for longer counts as stale (?days= on the overview too).
+    STALE_PROGRESS_DAYS = 90
 
     # Mail: without MAIL_SERVER nothing is sent; mails wait in the outbox (admin → Outbox).
     MAIL_SERVER: str | None = None
