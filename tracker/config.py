@@ -37,6 +37,10 @@ class Config:
     RATELIMIT_LOGIN = "10 per minute"
     PER_PAGE = 50  # rows on a listing page and in an API page unless the caller asks for another size
 
+    # The plan's exports: beyond this many measures and ideas a PDF/DOCX is rendered in the background.
+    PLAN_SYNC_EXPORT_LIMIT = 400
+    PLAN_CHART_IMAGES = True  # False: exports show the charts' data tables (no browser started)
+    PLAN_CHART_MAX_AGE = 24 * 3600  # seconds a browser keeps a version's chart image (it never changes)
     # A plan measure without a progress report for longer counts as stale (?days= on the overview too).
     STALE_PROGRESS_DAYS = 90
 
