@@ -100,8 +100,9 @@ def export_version(version: PlanVersion, fmt: str) -> bytes:
 
 
 def filename(doc: dict[str, Any], fmt: str, label: str = "") -> str:
-    base = "-".join(x for x in (doc["title"]["process"], label or ("zwischenbericht" if doc["kind"] == "interim"
-                                                                     else "entwurf")) if x)
+    """A file name from the process name and the version's label (or what the document is)."""
+    label = label or ("zwischenbericht" if doc["kind"] == generator.INTERIM else "entwurf")
+    base = "-".join(x for x in (doc["title"]["process"], label) if x)
     safe = "".join(c if c.isalnum() else "-" for c in base.lower()).strip("-")
     while "--" in safe:
         safe = safe.replace("--", "-")
