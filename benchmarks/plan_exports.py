@@ -21,7 +21,8 @@ from pathlib import Path
 def _case(name: str, load) -> list[str]:
     from tracker import create_app
     from tracker.extensions import db
-    from tracker.plan import generator, services
+    from tracker.permissions import SYSTEM
+    from tracker.plan import exports, generator, versions
 
     directory = tempfile.mkdtemp()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory}/bench.sqlite", "SECRET_KEY": "bench",
@@ -36,15 +37,15 @@ def _case(name: str, load) -> list[str]:
         build = time.perf_counter() - started
         measures = sum(len(c["measures"]) for c in doc["chapters"])
         ideas = sum(len(a["ideas"]) for a in doc["annex"])
-        version = services.freeze(process, "Benchmark", by=None)
+        version = versions.freeze(process, "Benchmark", by=SYSTEM)
         db.session.commit()
         for fmt in ("md", "docx", "pdf"):
             started = time.perf_counter()
-            data = services.render_document(doc, fmt, marked=True, images={})
+            data = exports.render_document(doc, fmt, marked=True, images={})
             first = time.perf_counter() - started
-            services.export_version(version, fmt)
+            exports.export_version(version, fmt)
             started = time.perf_counter()
-            services.export_version(version, fmt)
+            exports.export_version(version, fmt)
             kept = time.perf_counter() - started
             rows.append(f"| {name} | {measures} | {ideas} | {fmt} | {build * 1000:.0f} ms | {first:.2f} s | "
                         f"{kept:.3f} s | {len(data) / 1024:.0f} KiB |")

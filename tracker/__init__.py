@@ -61,9 +61,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         app.register_blueprint(benchmarking_bp)
 
+    from tracker.implementation import subscriptions as implementation_subscriptions
     from tracker.mail import subscriptions
 
     subscriptions.connect()
+    implementation_subscriptions.connect()
 
     from tracker.cli import register_commands
 

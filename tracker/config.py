@@ -38,7 +38,14 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
     # Writes through the API, per token: enough for scripts replaying a workshop year, not for a flood.
     API_WRITE_LIMIT = "25 per second;3000 per hour"
-    PER_PAGE = 50
+    PER_PAGE = 50  # rows on a listing page and in an API page unless the caller asks for another size
+
+    # The plan's exports: beyond this many measures and ideas a PDF/DOCX is rendered in the background.
+    PLAN_SYNC_EXPORT_LIMIT = 400
+    PLAN_CHART_IMAGES = True  # False: exports show the charts' data tables (no browser started)
+    PLAN_CHART_MAX_AGE = 24 * 3600  # seconds a browser keeps a version's chart image (it never changes)
+    # A plan measure without a progress report for longer counts as stale (?days= on the overview too).
+    STALE_PROGRESS_DAYS = 90
 
     # Mail: without MAIL_SERVER nothing is sent; mails wait in the outbox (admin → Outbox).
     MAIL_SERVER: str | None = None

@@ -1,8 +1,12 @@
 """Prioritisation rounds through the API."""
 
+import pytest
+
 from tests import factories
 from tracker.extensions import db
 from tracker.measures.models import MeasureStatus
+from tracker.prioritisation import services
+from tracker.prioritisation.models import Method, PrioritisationRound, RoundStatus
 
 
 def test_round_vote_close(client, world, bearer):
@@ -40,3 +44,33 @@ def test_only_proposals_can_be_prioritised(client, world, bearer):
                            json={"title": "X", "method": "dots", "measure_ids": [world.measure_a.id],
                                  "points_per_voter": 3})
     assert response.status_code == 400 and "measure_ids" in response.json["error"]["fields"]
+
+
+@pytest.fixture
+def open_round(world):
+    proposal = factories.measure(world.process, world.hub_a, title="A", status=MeasureStatus.PROPOSAL)
+    round_ = services.open_round(world.process, title="Juni", method=Method.DOTS, measures=[proposal],
+                                 points_per_voter=3, by=world.steering)
+    db.session.commit()
+    return round_
+
+
+@pytest.mark.parametrize("body", [{}, {"nonsense": True}, {"title": "X", "method": "dots", "measure_ids": [1],
+                                                             "points_per_voter": 3}])
+def test_a_caller_without_the_right_gets_403_whatever_the_body(client, world, open_round, bearer, body):
+    assert client.post(f"/api/v1/processes/{world.process.id}/rounds", json=body,
+                       headers=bearer(world.moderator_a)).status_code == 403
+    assert client.post(f"/api/v1/rounds/{open_round.id}/close", json=body,
+                       headers=bearer(world.company_a)).status_code == 403
+    assert db.session.scalar(db.select(db.func.count()).select_from(PrioritisationRound)) == 1
+    assert db.session.get(PrioritisationRound, open_round.id).status == RoundStatus.OPEN
+
+
+def test_unknown_measures_are_a_field_error(client, world, bearer):
+    response = client.post(f"/api/v1/processes/{world.process.id}/rounds", headers=bearer(world.steering),
+                           json={"title": "X", "method": "dots", "measure_ids": [987654], "points_per_voter": 3})
+    assert response.status_code == 400 and "measure_ids" in response.json["error"]["fields"]
+
+
+def test_unknown_round_is_404_before_anything_else(client, world, bearer):
+    assert client.post("/api/v1/rounds/987654/votes", json={}, headers=bearer(world.company_a)).status_code == 404

@@ -37,7 +37,7 @@ UNLABELLED_FIELDS = """() => Array.from(document.querySelectorAll("input, select
 @pytest.fixture
 def pages(world):
     """The key pages, per role (None: without login)."""
-    from tracker.plan import services as plan
+    from tracker.plan import versions as plan
 
     goal = factories.goal(world.process, number=1, title="Oberhausen ist innovativ")
     adopted = factories.measure(world.process, world.hub_a, title="Gründerzentrum am Kanal",

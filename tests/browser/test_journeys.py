@@ -196,7 +196,7 @@ def test_journey_4_plan_downloads_as_pdf_and_docx(page, live_server, world):
     import docx
     from pypdf import PdfReader
 
-    from tracker.plan import services
+    from tracker.plan import versions as services
 
     goal = factories.goal(world.process, number=1, title="Oberhausen ist innovativ")
     factories.measure(world.process, world.hub_a, title="Gründerzentrum am Kanal", status=MeasureStatus.ADOPTED,

@@ -46,7 +46,7 @@ def test_steering_takes_the_plan_from_draft_to_publication(page, live_server, wo
 
 
 def test_public_plan_fits_a_phone(browser, live_server, world, plan):
-    from tracker.plan import services
+    from tracker.plan import versions as services
 
     version = services.freeze(world.process, "Masterplan 2019", by=world.steering)
     services.submit(version, by=world.steering)
@@ -62,7 +62,7 @@ def test_public_plan_fits_a_phone(browser, live_server, world, plan):
 
 
 def test_a_long_export_page_polls_and_then_downloads(app, page, live_server, world, plan):
-    from tracker.plan import services
+    from tracker.plan import versions as services
 
     app.config["PLAN_SYNC_EXPORT_LIMIT"] = 0
     version = services.freeze(world.process, "Entwurf", by=world.steering)

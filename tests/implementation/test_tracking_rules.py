@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditEvent
+from tracker.errors import Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.implementation import services
 from tracker.implementation.models import Indicator, IndicatorValue, Light, Milestone, ProgressUpdate
@@ -131,7 +132,7 @@ def test_overdue_milestones_leave_out_done_and_future_ones(world, plan):
 
 
 def test_indicator_series_is_in_date_order(world):
-    indicator = services.add_indicator(world.process, measure=None, name="Investitionen", unit="€",
+    indicator = services.add_indicator(world.process, name="Investitionen", unit="€",
                                        baseline=Decimal(0), target=Decimal(1_000_000), by=world.steering)
     services.add_value(indicator, on=date(2020, 12, 31), value=Decimal(400_000), by=world.steering)
     services.add_value(indicator, on=date(2019, 12, 31), value=Decimal(150_000), by=world.steering)
@@ -171,7 +172,7 @@ def objects(world, plan):
     """The first plan measure with a milestone and an indicator of its own."""
     m0 = plan[1][0]
     milestone = services.add_milestone(m0, title="Vorhanden", due_on=None, by=world.steering)
-    indicator = services.add_indicator(world.process, measure=m0, name="Kunden", unit="", baseline=None,
+    indicator = services.add_indicator(m0, name="Kunden", unit="", baseline=None,
                                        target=Decimal(10), by=world.steering)
     db.session.commit()
     return m0, indicator, milestone
@@ -227,7 +228,7 @@ def test_progress_is_recorded_while_a_measure_is_being_implemented(client, world
 
 @pytest.mark.parametrize("who", ["moderator_a", "company_a"])
 def test_only_steering_keeps_the_process_indicators(client, world, login, who):
-    indicator = services.add_indicator(world.process, measure=None, name="Arbeitsplätze", unit="Stellen",
+    indicator = services.add_indicator(world.process, name="Arbeitsplätze", unit="Stellen",
                                        baseline=None, target=None, by=world.steering)
     db.session.commit()
     login(getattr(world, who))
@@ -239,6 +240,66 @@ def test_only_steering_keeps_the_process_indicators(client, world, login, who):
     assert _counts() == before
     page = client.get(f"/processes/{world.process.id}/implementation").get_data(as_text=True)
     assert "Arbeitsplätze" in page and f"/indicators/{indicator.id}/values" not in page
+
+
+SERVICE_CALLS = {
+    "progress": lambda m, ind, ms, by: services.report_progress(m, on=date(2020, 6, 1), percent=40,
+                                                                light=Light.YELLOW, by=by),
+    "milestone": lambda m, ind, ms, by: services.add_milestone(m, title="Start", due_on=None, by=by),
+    "done": lambda m, ind, ms, by: services.set_milestone_done(ms, True, on=date(2020, 6, 1), by=by),
+    "indicator": lambda m, ind, ms, by: services.add_indicator(m, name="Stellen", by=by),
+    "value": lambda m, ind, ms, by: services.add_value(ind, on=date(2020, 6, 1), value=Decimal(3), by=by),
+}
+
+
+@pytest.mark.parametrize("action", sorted(SERVICE_CALLS))
+@pytest.mark.parametrize("who", ["rep_other_org", "moderator_a", "company_a"])
+def test_the_services_themselves_refuse_who_may_not_record(world, plan, objects, action, who):
+    """As the CLI or an importer would meet the rule: without a page or an endpoint in front."""
+    m0, indicator, milestone = objects
+    before = _counts()
+    with pytest.raises(NotAllowed):
+        SERVICE_CALLS[action](m0, indicator, milestone, _actor(world, plan, who))
+    assert _counts() == before and milestone.done is False
+
+
+def test_a_company_reports_no_progress_on_a_measure_it_is_not_responsible_for(world, plan):
+    _goal, (m0, m1, _m2), rep = plan
+    with pytest.raises(NotAllowed):
+        services.report_progress(m1, on=date(2020, 6, 1), percent=40, light=Light.GREEN, by=rep)
+    with pytest.raises(NotAllowed):
+        services.report_progress(m0, on=date(2020, 6, 1), percent=40, light=Light.GREEN, by=world.company_a)
+    services.report_progress(m0, on=date(2020, 6, 1), percent=40, light=Light.GREEN, by=rep)  # its own measure
+
+
+def test_the_process_indicators_are_the_steering_groups_in_the_service_too(world):
+    with pytest.raises(NotAllowed):
+        services.add_indicator(world.process, name="Arbeitsplätze", by=world.moderator_a)
+    indicator = services.add_indicator(world.process, name="Arbeitsplätze", by=world.steering)
+    with pytest.raises(NotAllowed):
+        services.add_value(indicator, on=date(2020, 6, 1), value=Decimal(5), by=world.company_a)
+
+
+def test_the_service_refuses_progress_once_a_measure_is_completed(world):
+    measure = factories.measure(world.process, world.hub_a, status=MeasureStatus.COMPLETED)
+    with pytest.raises(NotAllowed):
+        services.report_progress(measure, on=date(2020, 6, 1), percent=100, light=Light.GREEN, by=world.steering)
+
+
+@pytest.mark.parametrize("percent", [-1, 101])
+def test_the_service_keeps_the_percentage_between_0_and_100(world, plan, percent):
+    with pytest.raises(Invalid) as refused:
+        services.report_progress(plan[1][0], on=date(2020, 6, 1), percent=percent, light=Light.GREEN,
+                                 by=world.steering)
+    assert refused.value.field == "percent"
+
+
+def test_a_milestone_and_an_indicator_need_a_name(world, plan):
+    m0 = plan[1][0]
+    with pytest.raises(Invalid):
+        services.add_milestone(m0, title="  ", due_on=None, by=world.steering)
+    with pytest.raises(Invalid):
+        services.add_indicator(m0, name="", by=world.steering)
 
 
 # Pages ----------------------------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """A large plan's PDF/DOCX is rendered in the background while a page says so; then it is kept."""
 
 from tracker.extensions import db
-from tracker.plan import jobs, services
+from tracker.plan import jobs, versions
 from tracker.plan.models import PlanVersionFile
 
 
 def test_a_large_export_is_prepared_in_the_background_and_then_served(app, client, login, world, plan):
     app.config["PLAN_SYNC_EXPORT_LIMIT"] = 0  # every plan counts as large
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     login(world.steering)
     waiting = client.get(f"/plan/versions/{version.id}?format=docx")
@@ -24,6 +24,6 @@ def test_a_large_export_is_prepared_in_the_background_and_then_served(app, clien
 
 
 def test_export_status_of_a_draft_is_not_public(client, world, plan):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     assert client.get(f"/plan/versions/{version.id}/exports/pdf/status").status_code in (302, 401)

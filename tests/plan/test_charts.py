@@ -1,4 +1,4 @@
-"""Chart images of a frozen version are rendered once and kept; without a renderer the tables stand in."""
+"""Chart images of a frozen version are rendered once and kept; without images the tables stand in."""
 
 import io
 import struct
@@ -7,8 +7,9 @@ import zlib
 import pytest
 
 from tests import factories
+from tracker.charts.export import browser_path
 from tracker.extensions import db
-from tracker.plan import integrations, services
+from tracker.plan import charts, exports, versions
 from tracker.plan.models import PlanVersionFile
 
 
@@ -34,12 +35,12 @@ def renderer(monkeypatch):
         calls.append(len(figures))
         return [{"png": tiny_png()} for _figure in figures]
 
-    monkeypatch.setattr(integrations, "chart_renderer", lambda: render_images)
+    monkeypatch.setattr(charts, "render_images", render_images)
     return calls
 
 
 def test_freezing_renders_the_charts_once_and_keeps_them(client, login, world, plan, renderer):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     names = set(db.session.scalars(db.select(PlanVersionFile.name)
                                    .where(PlanVersionFile.plan_version_id == version.id)))
@@ -54,23 +55,30 @@ def test_freezing_renders_the_charts_once_and_keeps_them(client, login, world, p
     assert renderer == [3]  # exports of the version reuse the kept images
 
 
-def test_without_a_renderer_the_chart_is_a_table_with_a_note(client, login, world, plan, monkeypatch):
-    monkeypatch.setattr(integrations, "chart_renderer", lambda: None)
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+def test_without_a_browser_the_chart_is_a_table_with_a_note(client, login, world, plan, monkeypatch):
+    monkeypatch.setattr(charts, "render_images", lambda figures, formats: [None] * len(figures))  # as without Chromium
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
-    assert services.chart_images(version) == {}
+    assert versions.chart_images(version) == {}
     login(world.steering)
     page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
     assert "Das Diagramm wird als Tabelle gezeigt" in page and "Von der Idee zum Plan" in page
 
 
-def test_a_failing_renderer_does_not_break_the_plan(world, plan, monkeypatch):
-    def broken(figures, formats):
-        raise RuntimeError("no browser")
+def test_with_images_switched_off_no_browser_is_started(app, world, plan, monkeypatch):
+    app.config["PLAN_CHART_IMAGES"] = False
+    monkeypatch.setattr(charts, "render_images", lambda figures, formats: pytest.fail("no browser wanted"))
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    assert versions.chart_images(version) == {}
 
-    monkeypatch.setattr(integrations, "chart_renderer", lambda: broken)
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
-    assert services.chart_images(version) == {}
+
+def test_an_error_in_the_chart_code_surfaces_instead_of_missing_charts(world, plan, monkeypatch):
+    def broken(figures, formats):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(charts, "render_images", broken)
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        versions.freeze(world.process, "Entwurf", by=world.steering)
 
 
 @pytest.mark.slow
@@ -78,41 +86,37 @@ def test_kept_chart_images_go_into_pdf_and_docx(world, plan, renderer):
     from docx import Document
     from pypdf import PdfReader
 
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
-    document = Document(io.BytesIO(services.export_version(version, "docx")))
+    document = Document(io.BytesIO(exports.export_version(version, "docx")))
     assert len(document.inline_shapes) == 3
-    pdf = PdfReader(io.BytesIO(services.export_version(version, "pdf")))
+    pdf = PdfReader(io.BytesIO(exports.export_version(version, "pdf")))
     assert sum(len(page.images) for page in pdf.pages) >= 3
     assert renderer == [3]
 
 
 @pytest.mark.slow
 def test_real_chart_images_from_the_charts_renderer(world, plan):
-    """With the charts feature and Chromium present, a frozen version keeps real PNGs."""
-    if integrations.chart_renderer() is None:
-        pytest.skip("no chart renderer")
-    from tracker.charts.export import browser_path
-
+    """With Chromium present, a frozen version keeps real PNGs from the charts feature's renderer."""
     if browser_path() is None:
         pytest.skip("no browser")
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
-    images = services.chart_images(version)
+    images = versions.chart_images(version)
     assert set(images) == {"hubs", "funnel", "goals"}
     assert all(data.startswith(b"\x89PNG") for data in images.values())
 
 
 def test_the_live_draft_reuses_a_versions_images_while_the_chart_data_are_the_same(world, plan, renderer):
-    services.freeze(world.process, "Entwurf", by=world.steering)
+    versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
-    services.export_draft(world.process, "html")
+    exports.export_draft(world.process, "html")
     assert renderer == [3]  # rendered once, at freezing
     plan.open_idea.title = "Coworking am Bahnhof"  # not in any chart
     db.session.commit()
-    services.export_draft(world.process, "html")
+    exports.export_draft(world.process, "html")
     assert renderer == [3]
     factories.measure(world.process, world.hub_b, title="Neue Idee")  # the hub chart changes
     db.session.commit()
-    services.export_draft(world.process, "html")
+    exports.export_draft(world.process, "html")
     assert renderer == [3, 3]

@@ -10,7 +10,7 @@ import pytest
 from tests.plan.helpers import docx_paragraphs, markdown_sections, pdf_pages, pdf_toc
 from tracker.extensions import db
 from tracker.measures.models import PLAN_STATUSES, Measure
-from tracker.plan import services
+from tracker.plan import exports, versions
 from tracker.plan.models import PlanVersionFile
 
 
@@ -24,9 +24,9 @@ def _all_measures(world):
 
 
 def _approved(world):
-    version = services.freeze(world.process, "Masterplan 2019", by=world.steering)
-    services.submit(version, by=world.steering)
-    services.approve(version, by=world.steering)
+    version = versions.freeze(world.process, "Masterplan 2019", by=world.steering)
+    versions.submit(version, by=world.steering)
+    versions.approve(version, by=world.steering)
     db.session.commit()
     return version
 
@@ -124,7 +124,7 @@ def test_approved_pdf_has_no_draft_mark_and_two_exports_are_identical(client, lo
     # Rendered once and kept with the version; rendered afresh, the text is still the same.
     kept = db.session.scalar(db.select(PlanVersionFile).where(PlanVersionFile.name == "export-approved.pdf"))
     assert kept is not None
-    fresh = services.render_document(version.content, "pdf", marked=False, images=services.chart_images(version))
+    fresh = exports.render_document(version.content, "pdf", marked=False, images=versions.chart_images(version))
     assert pdf_pages(first) == pdf_pages(fresh)
     assert not any("ENTWURF" in page for page in pdf_pages(first))
     text = "\n".join(pdf_pages(first))
@@ -133,8 +133,8 @@ def test_approved_pdf_has_no_draft_mark_and_two_exports_are_identical(client, lo
 
 @pytest.mark.slow
 def test_pdf_of_a_version_under_review_is_marked_and_the_mark_follows_the_status(client, login, world, plan):
-    version = services.freeze(world.process, "Entwurf Dezember 2019", by=world.steering)
-    services.submit(version, by=world.steering)
+    version = versions.freeze(world.process, "Entwurf Dezember 2019", by=world.steering)
+    versions.submit(version, by=world.steering)
     db.session.commit()
     login(world.steering)
     marked = pdf_pages(client.get(f"/plan/versions/{version.id}?format=pdf").data)
@@ -177,7 +177,7 @@ def test_docx_of_an_approved_version_is_unmarked_and_stable(client, login, world
     login(world.steering)
     first, first_paragraphs = docx_paragraphs(client.get(f"/plan/versions/{version.id}?format=docx").data)
     _second, second_paragraphs = docx_paragraphs(
-        services.render_document(version.content, "docx", marked=False, images=services.chart_images(version)))
+        exports.render_document(version.content, "docx", marked=False, images=versions.chart_images(version)))
     assert first_paragraphs == second_paragraphs
     assert "ENTWURF" not in first.sections[0].header.paragraphs[0].text
     assert not any("ENTWURF" in text for _style, text in first_paragraphs)

@@ -7,7 +7,7 @@ import pytest
 
 from tracker.extensions import db
 from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus
-from tracker.plan import generator, services
+from tracker.plan import exports, generator, versions
 from tracker.plan.models import FrozenVersionChanged, PlanVersion
 
 
@@ -87,7 +87,7 @@ def test_interim_report_has_figures_hubs_and_ideas_but_no_chapters(world, plan):
 
 
 def test_a_frozen_version_does_not_change_when_a_measure_is_edited(world, plan):
-    version = services.freeze(world.process, "Entwurf Dezember 2019", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf Dezember 2019", by=world.steering)
     db.session.commit()
     before, digest = json.dumps(version.content, sort_keys=True), version.content_hash
     plan.focus.title = "Gründerzentrum am Hafen"
@@ -96,13 +96,13 @@ def test_a_frozen_version_does_not_change_when_a_measure_is_edited(world, plan):
     db.session.expire_all()
     reloaded = db.session.get(PlanVersion, version.id)
     assert json.dumps(reloaded.content, sort_keys=True) == before
-    assert services.content_hash(reloaded.content) == digest
-    markdown = services.export_version(reloaded, "md").decode()
+    assert versions.content_hash(reloaded.content) == digest
+    markdown = exports.export_version(reloaded, "md").decode()
     assert "Gründerzentrum am Kanal" in markdown and "Gründerzentrum am Hafen" not in markdown
 
 
 def test_the_database_refuses_to_change_what_a_version_says(world, plan):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     version.content = {**version.content, "foreword": "nachträglich geändert"}
     with pytest.raises(FrozenVersionChanged):

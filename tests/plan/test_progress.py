@@ -2,14 +2,11 @@
 
 from datetime import date
 
-import pytest
-
 from tracker.extensions import db
+from tracker.implementation import services as implementation
+from tracker.implementation.models import Light
 from tracker.measures.models import Measure
-from tracker.plan import generator, services
-
-implementation = pytest.importorskip("tracker.implementation.services")
-Light = pytest.importorskip("tracker.implementation.models").Light
+from tracker.plan import generator, updates, versions
 
 
 def test_measures_show_their_latest_progress_and_chapters_their_roll_up(client, login, world, plan):
@@ -36,10 +33,10 @@ def test_measures_show_their_latest_progress_and_chapters_their_roll_up(client, 
 def test_an_update_process_starts_with_the_latest_progress_of_each_original(world, plan):
     implementation.report_progress(plan.in_progress, on=date(2020, 6, 1), percent=60, light=Light.GREEN,
                                    by=world.steering)
-    version = services.freeze(world.process, "Masterplan", by=world.steering)
-    services.submit(version, by=world.steering)
-    services.approve(version, by=world.steering)
-    update = services.start_update(version, "Update", by=world.steering)
+    version = versions.freeze(world.process, "Masterplan", by=world.steering)
+    versions.submit(version, by=world.steering)
+    versions.approve(version, by=world.steering)
+    update = updates.start_update(version, "Update", by=world.steering)
     db.session.commit()
     copy = db.session.scalar(db.select(Measure).where(Measure.process_id == update.id,
                                                       Measure.origin_measure_id == plan.in_progress.id))

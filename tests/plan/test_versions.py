@@ -6,7 +6,8 @@ from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.measures.models import Measure, MeasureStatus
-from tracker.plan import services
+from tracker.plan import review, versions
+from tracker.plan.compare import compare
 from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
 from tracker.processes.models import Process
 
@@ -18,9 +19,9 @@ def _freeze(client, world, label="Entwurf Dezember 2019") -> PlanVersion:
 
 
 def _approved(world, plan, label="Masterplan 2019") -> PlanVersion:
-    version = services.freeze(world.process, label, by=world.steering)
-    services.submit(version, by=world.steering)
-    services.approve(version, by=world.steering)
+    version = versions.freeze(world.process, label, by=world.steering)
+    versions.submit(version, by=world.steering)
+    versions.approve(version, by=world.steering)
     db.session.commit()
     return version
 
@@ -70,8 +71,8 @@ def test_only_steering_freezes(client, login, world, plan, role):
 
 @pytest.mark.parametrize("role", ["moderator_a", "company_a"])
 def test_only_steering_approves(client, login, world, plan, role):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
-    services.submit(version, by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    versions.submit(version, by=world.steering)
     db.session.commit()
     login(getattr(world, role))
     assert client.post(f"/plan/versions/{version.id}/approve").status_code == 403
@@ -119,7 +120,7 @@ def test_public_plan_needs_no_login_and_shows_nothing_personal(client, world, pl
 
 
 def test_the_public_sees_no_draft_and_no_version_list(client, world, plan):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     assert client.get(f"/processes/{world.process.id}/plan").status_code == 302
     assert client.get(f"/plan/versions/{version.id}").status_code == 302
@@ -127,7 +128,7 @@ def test_the_public_sees_no_draft_and_no_version_list(client, world, plan):
 
 
 def test_steering_comments_answers_and_resolves_during_review(client, login, world, plan):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     login(world.steering)
     assert client.post(f"/plan/versions/{version.id}/comments",
@@ -146,12 +147,12 @@ def test_steering_comments_answers_and_resolves_during_review(client, login, wor
     client.post(f"/plan/comments/{root.id}/resolve")
     page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
     assert "1 offene Kommentare" in page
-    assert services.open_comment_counts(version) == {"goal-1": 1}
+    assert review.open_comment_counts(version) == {"goal-1": 1}
 
 
 def test_moderators_read_but_do_not_comment(client, login, world, plan):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
-    services.submit(version, by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    versions.submit(version, by=world.steering)
     db.session.commit()
     login(world.moderator_a)
     assert client.get(f"/plan/versions/{version.id}").status_code == 200
@@ -161,16 +162,16 @@ def test_moderators_read_but_do_not_comment(client, login, world, plan):
 
 
 def test_compare_shows_added_removed_changed_measures_and_text_changes(client, login, world, plan):
-    first = services.freeze(world.process, "Erste Fassung", by=world.steering)
+    first = versions.freeze(world.process, "Erste Fassung", by=world.steering)
     plan.focus.title = "Gründerzentrum am Hafen"
     plan.in_progress.status = MeasureStatus.REJECTED
     plan.open_idea.status = MeasureStatus.ADOPTED
     plan.open_idea.primary_goal = plan.goal_3
     plan.goal_1.objective = "Doppelt so viele Gründungen."
     db.session.commit()
-    second = services.freeze(world.process, "Zweite Fassung", by=world.steering)
+    second = versions.freeze(world.process, "Zweite Fassung", by=world.steering)
     db.session.commit()
-    comparison = services.compare(first, second)
+    comparison = compare(first, second)
     assert [m["id"] for m in comparison.added] == [plan.open_idea.id]
     assert [m["id"] for m in comparison.removed] == [plan.in_progress.id]
     changed = {before["id"]: fields for before, _after, fields in comparison.changed}
@@ -184,11 +185,11 @@ def test_compare_shows_added_removed_changed_measures_and_text_changes(client, l
 
 
 def test_compare_escapes_text(world, plan):
-    first = services.freeze(world.process, "A", by=world.steering)
+    first = versions.freeze(world.process, "A", by=world.steering)
     world.process.foreword = "<b>fett</b>"
     db.session.commit()
-    second = services.freeze(world.process, "B", by=world.steering)
-    foreword = next(s for s in services.compare(first, second).sections if s.key == "foreword")
+    second = versions.freeze(world.process, "B", by=world.steering)
+    foreword = next(s for s in compare(first, second).sections if s.key == "foreword")
     assert any("<b>fett</b>" in right for _tag, _left, right in foreword.rows)  # raw data; Jinja escapes
 
 
@@ -251,7 +252,7 @@ def test_update_process_carries_goals_and_measures_linked_to_their_originals(cli
 
 
 def test_update_starts_only_from_an_approved_plan(client, login, world, plan):
-    version = services.freeze(world.process, "Entwurf", by=world.steering)
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     login(world.steering)
     assert client.post(f"/plan/versions/{version.id}/update-process", data={"name": "X"}).status_code == 409

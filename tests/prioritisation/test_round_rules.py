@@ -9,8 +9,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from tests import factories
+from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.measures.models import MeasureStatus, MeasureTransition
+from tracker.permissions import SYSTEM
 from tracker.prioritisation import services
 from tracker.prioritisation.models import Ballot, BallotEntry, Method, PrioritisationRound, RoundResult, RoundStatus
 
@@ -51,7 +54,7 @@ def test_voting_again_replaces_the_ballot_and_the_page_shows_it(client, world, p
 
 def test_nobody_sees_others_votes_or_totals_before_closing(client, world, proposals, dots_round, login, bearer):
     a, _b, _c = proposals
-    services.vote(dots_round, world.company_b, {a.id: 3})
+    services.vote(dots_round, {a.id: 3}, by=world.company_b)
     db.session.commit()
     for who in (world.company_a, world.steering):
         login(who)
@@ -66,7 +69,7 @@ def test_nobody_sees_others_votes_or_totals_before_closing(client, world, propos
 
 @pytest.mark.parametrize("who", ["moderator_a", "moderator_b", "company_a"])
 def test_only_steering_closes_and_moves_measures(client, world, proposals, dots_round, login, who):
-    services.vote(dots_round, world.company_a, {proposals[0].id: 3})
+    services.vote(dots_round, {proposals[0].id: 3}, by=world.company_a)
     db.session.commit()
     login(getattr(world, who))
     assert client.post(f"/rounds/{dots_round.id}/close").status_code == 403
@@ -80,15 +83,49 @@ def test_only_steering_closes_and_moves_measures(client, world, proposals, dots_
     assert db.session.get(type(proposals[0]), proposals[0].id).status == MeasureStatus.PROPOSAL
 
 
-def test_the_service_refuses_closing_by_others(world, dots_round):
-    from tracker.measures.workflow import NotAllowed
-
+@pytest.mark.parametrize("who", ["moderator_a", "company_a"])
+def test_the_service_refuses_closing_and_prioritising_by_others(world, proposals, dots_round, who):
     with pytest.raises(NotAllowed):
-        services.close_round(dots_round, by=world.moderator_a)
+        services.close_round(dots_round, by=getattr(world, who))
+    assert dots_round.status == RoundStatus.OPEN
+    services.close_round(dots_round, by=world.steering)
+    with pytest.raises(NotAllowed):
+        services.mark_prioritised(dots_round, [proposals[0].id], by=getattr(world, who))
+    assert proposals[0].status == MeasureStatus.PROPOSAL
+
+
+def test_closing_asks_for_the_steering_of_the_rounds_own_process(world, dots_round, monkeypatch):
+    """Not "steering somewhere": the right is asked for the process the round belongs to."""
+    asked = []
+    monkeypatch.setattr(services, "is_steering", lambda user, process: asked.append(process) or True)
+    services.close_round(dots_round, by=world.steering)
+    assert asked == [world.process]
+
+
+@pytest.mark.parametrize("who", ["moderator_a", "company_a"])
+def test_the_service_refuses_opening_by_others(world, proposals, who):
+    with pytest.raises(NotAllowed):
+        services.open_round(world.process, title="Heimlich", method=Method.DOTS, measures=proposals,
+                            points_per_voter=3, by=getattr(world, who))
+    assert db.session.scalar(select(func.count()).select_from(PrioritisationRound)) == 0
+
+
+def test_a_round_cannot_take_proposals_of_another_process(world, proposals):
+    other = factories.process(name="Anderer Prozess")
+    foreign = factories.measure(other, None, title="Fremd", status=MeasureStatus.PROPOSAL)
+    with pytest.raises(Invalid) as refused:
+        services.open_round(world.process, title="Runde", method=Method.DOTS, measures=[proposals[0], foreign],
+                            points_per_voter=3, by=world.steering)
+    assert refused.value.field == "measure_ids"
+
+
+def test_the_system_actor_of_commands_casts_no_ballot(world, dots_round, proposals):
+    with pytest.raises(NotAllowed):
+        services.vote(dots_round, {proposals[0].id: 1}, by=SYSTEM)
 
 
 def test_closing_twice_changes_nothing(client, world, proposals, dots_round, login):
-    services.vote(dots_round, world.company_a, {proposals[0].id: 3, proposals[1].id: 1})
+    services.vote(dots_round, {proposals[0].id: 3, proposals[1].id: 1}, by=world.company_a)
     db.session.commit()
     login(world.steering)
     client.post(f"/rounds/{dots_round.id}/close")
@@ -102,13 +139,14 @@ def test_closing_twice_changes_nothing(client, world, proposals, dots_round, log
 
 
 def test_a_closed_round_takes_no_votes(client, world, proposals, dots_round, login):
-    services.vote(dots_round, world.company_a, {proposals[0].id: 1})
+    services.vote(dots_round, {proposals[0].id: 1}, by=world.company_a)
     services.close_round(dots_round, by=world.steering)
     db.session.commit()
     login(world.company_a)
-    assert client.post(f"/rounds/{dots_round.id}", data={f"m{proposals[1].id}": "5"}).status_code == 403
-    with pytest.raises(services.VoteProblem, match="geschlossen"):
-        services.vote(dots_round, world.company_a, {proposals[1].id: 1})
+    refused = client.post(f"/rounds/{dots_round.id}", data={f"m{proposals[1].id}": "5"})
+    assert refused.status_code == 409 and "geschlossen" in refused.get_data(as_text=True)
+    with pytest.raises(Conflict, match="geschlossen"):
+        services.vote(dots_round, {proposals[1].id: 1}, by=world.company_a)
     db.session.rollback()
     assert _entries() == [(world.company_a.id, proposals[0].id, 1)]
 
@@ -162,7 +200,7 @@ def test_scoring_in_the_browser_ends_in_ranking_and_matrix(client, world, propos
 def test_chosen_measures_become_prioritised_with_the_transition_recorded(client, world, proposals, dots_round,
                                                                           login):
     a, b, _c = proposals
-    services.vote(dots_round, world.company_a, {a.id: 3, b.id: 2})
+    services.vote(dots_round, {a.id: 3, b.id: 2}, by=world.company_a)
     db.session.commit()
     login(world.steering)
     client.post(f"/rounds/{dots_round.id}/close")
@@ -184,8 +222,8 @@ def test_chosen_measures_become_prioritised_with_the_transition_recorded(client,
 
 def test_results_export_to_csv_and_xlsx(client, world, proposals, dots_round, login):
     a, b, _c = proposals
-    services.vote(dots_round, world.company_a, {a.id: 1, b.id: 3})
-    services.vote(dots_round, world.company_b, {a.id: 1})
+    services.vote(dots_round, {a.id: 1, b.id: 3}, by=world.company_a)
+    services.vote(dots_round, {a.id: 1}, by=world.company_b)
     services.close_round(dots_round, by=world.steering)
     db.session.commit()
     login(world.company_a)

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.measures.models import MeasureStatus
 from tracker.prioritisation import services
@@ -21,13 +22,13 @@ def _dots(world, proposals, points=5, per_measure=3):
 def test_dot_limits_are_enforced_and_the_earlier_ballot_stays(world, proposals):
     round_ = _dots(world, proposals)
     a, b, c = proposals
-    services.vote(round_, world.company_a, {a.id: 3, b.id: 2})
+    services.vote(round_, {a.id: 3, b.id: 2}, by=world.company_a)
     db.session.commit()
-    with pytest.raises(services.VoteProblem, match="nur 5"):
-        services.vote(round_, world.company_a, {a.id: 3, b.id: 3})
+    with pytest.raises(Invalid, match="nur 5"):
+        services.vote(round_, {a.id: 3, b.id: 3}, by=world.company_a)
     db.session.rollback()
-    with pytest.raises(services.VoteProblem, match="Höchstens 3"):
-        services.vote(round_, world.company_a, {c.id: 4})
+    with pytest.raises(Invalid, match="Höchstens 3"):
+        services.vote(round_, {c.id: 4}, by=world.company_a)
     db.session.rollback()
     assert services.own_ballot(round_, world.company_a) == {a.id: 3, b.id: 2}
 
@@ -35,8 +36,8 @@ def test_dot_limits_are_enforced_and_the_earlier_ballot_stays(world, proposals):
 def test_changing_a_vote_replaces_it(world, proposals):
     round_ = _dots(world, proposals)
     a, b, _c = proposals
-    services.vote(round_, world.company_a, {a.id: 3})
-    services.vote(round_, world.company_a, {b.id: 1})
+    services.vote(round_, {a.id: 3}, by=world.company_a)
+    services.vote(round_, {b.id: 1}, by=world.company_a)
     db.session.commit()
     assert services.own_ballot(round_, world.company_a) == {b.id: 1}
     assert len(db.session.scalars(select(BallotEntry)).all()) == 1
@@ -45,9 +46,9 @@ def test_changing_a_vote_replaces_it(world, proposals):
 def test_dot_ranking_after_close(world, proposals):
     round_ = _dots(world, proposals)
     a, b, c = proposals
-    services.vote(round_, world.company_a, {a.id: 3, b.id: 2})
-    services.vote(round_, world.company_b, {b.id: 3, c.id: 2})
-    services.vote(round_, world.moderator_a, {a.id: 2})
+    services.vote(round_, {a.id: 3, b.id: 2}, by=world.company_a)
+    services.vote(round_, {b.id: 3, c.id: 2}, by=world.company_b)
+    services.vote(round_, {a.id: 2}, by=world.moderator_a)
     results = services.close_round(round_, by=world.steering)
     db.session.commit()
     assert [(r.measure_id, r.score, r.rank) for r in results] == [(a.id, 5, 1), (b.id, 5, 1), (c.id, 2, 3)]
@@ -59,9 +60,9 @@ def test_weighted_scoring_and_matrix_values(world, proposals):
     round_ = services.open_round(world.process, title="Scoring", method=Method.SCORING, measures=[a, b],
                                  by=world.steering, criteria=[("importance", Decimal(2)), ("urgency", Decimal(1))])
     importance, urgency = round_.criteria
-    services.vote(round_, world.company_a, {(a.id, importance.id): 5, (a.id, urgency.id): 2,
-                                            (b.id, importance.id): 3, (b.id, urgency.id): 5})
-    services.vote(round_, world.company_b, {(a.id, importance.id): 4, (a.id, urgency.id): 4})
+    services.vote(round_, {(a.id, importance.id): 5, (a.id, urgency.id): 2,
+                                            (b.id, importance.id): 3, (b.id, urgency.id): 5}, by=world.company_a)
+    services.vote(round_, {(a.id, importance.id): 4, (a.id, urgency.id): 4}, by=world.company_b)
     results = {r.measure_id: r for r in services.close_round(round_, by=world.steering)}
     # a: importance mean 4.5, urgency mean 3 → (2·4.5 + 3) / 3 = 4; b: (2·3 + 5) / 3 = 3.667
     assert (results[a.id].score, results[a.id].importance, results[a.id].urgency) == \
@@ -72,13 +73,13 @@ def test_weighted_scoring_and_matrix_values(world, proposals):
 def test_scores_outside_one_to_five_are_refused(world, proposals):
     round_ = services.open_round(world.process, title="S", method=Method.SCORING, measures=proposals[:1],
                                  by=world.steering)
-    with pytest.raises(services.VoteProblem):
-        services.vote(round_, world.company_a, {(proposals[0].id, round_.criteria[0].id): 6})
+    with pytest.raises(Invalid):
+        services.vote(round_, {(proposals[0].id, round_.criteria[0].id): 6}, by=world.company_a)
 
 
 def test_votes_are_secret_until_the_round_closes(client, world, proposals, login):
     round_ = _dots(world, proposals)
-    services.vote(round_, world.company_b, {proposals[0].id: 3})
+    services.vote(round_, {proposals[0].id: 3}, by=world.company_b)
     db.session.commit()
     login(world.company_a)
     page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
@@ -107,7 +108,7 @@ def test_only_steering_opens_and_closes(client, world, proposals, login, role):
 
 def test_closing_moves_chosen_measures_to_prioritised_with_their_score(client, world, proposals, login):
     round_ = _dots(world, proposals)
-    services.vote(round_, world.company_a, {proposals[0].id: 3})
+    services.vote(round_, {proposals[0].id: 3}, by=world.company_a)
     db.session.commit()
     login(world.steering)
     client.post(f"/rounds/{round_.id}/close")

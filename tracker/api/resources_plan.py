@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from flask import Response, request
 from flask_login import current_user
-from sqlalchemy import select
 
-from tracker.api.core import ApiError, endpoint, get_or_404, require_api
+from tracker.api.core import endpoint
 from tracker.api.schemas import CommentIn, CommentOut, VersionIn, VersionOut
+from tracker.errors import Invalid
 from tracker.extensions import db
-from tracker.permissions import is_steering
-from tracker.plan import services as plan
-from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
-from tracker.plan.permissions import can_read_plan
+from tracker.plan import exports, generator, review, versions
+from tracker.plan.models import PlanVersion, ReviewComment
+from tracker.plan.permissions import can_edit_version, can_read_plan, can_read_published
 from tracker.processes.models import Process
 
-FORMATS = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf",
-           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-           "csv": "text/csv; charset=utf-8"}
-MEDIA = tuple(sorted({"application/json", *(m.split(";")[0] for m in FORMATS.values())}))
-FORMAT_QUERY = {"format": {"schema": {"type": "string", "enum": [*FORMATS, "json"]},
+JSON = "json"
+MEDIA = tuple(sorted({"application/json", *(exports.media_type(fmt).split(";")[0] for fmt in exports.FORMATS)}))
+FORMAT_QUERY = {"format": {"schema": {"type": "string", "enum": [*exports.FORMATS, JSON]},
                            "description": "json (default for versions), md (default for the draft), html, pdf, docx"}}
 DOCUMENT = {"description": "The document in the requested format (JSON, Markdown, HTML, PDF or DOCX)"}
 
 
 def _format(default: str) -> str:
     fmt = request.args.get("format", default)
-    if fmt not in (*FORMATS, "json"):
-        raise ApiError(400, "validation_error", "Unknown format.", {"format": f"one of {', '.join(FORMATS)}, json"})
+    if fmt not in (*exports.FORMATS, JSON):
+        raise Invalid(f"Unknown format: one of {', '.join(exports.FORMATS)}, {JSON}.", "format")
     return fmt
+
+
+def _document(data: bytes, fmt: str) -> Response:
+    return Response(data, content_type=exports.media_type(fmt))
 
 
 def version_json(version: PlanVersion) -> dict:
@@ -38,60 +39,48 @@ def version_json(version: PlanVersion) -> dict:
 
 
 @endpoint("/processes/{process_id}/plan/draft", "GET", "The live draft of the plan", query=FORMAT_QUERY,
-          response={"type": "object"}, errors=(403,), tag="plan", media_types=MEDIA)
-def plan_draft(process_id: int):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(can_read_plan(current_user, process))
+          load=(Process, "process_id"), check=can_read_plan, response={"type": "object"}, tag="plan",
+          media_types=MEDIA)
+def plan_draft(process: Process):
     fmt = _format("md")
-    if fmt == "json":
-        return plan.draft(process)
-    return Response(plan.export_draft(process, fmt), mimetype=FORMATS[fmt])
+    if fmt == JSON:
+        return generator.build(process)
+    return _document(exports.export_draft(process, fmt), fmt)
 
 
 @endpoint("/processes/{process_id}/plan/versions", "POST", "Freeze the draft into a version (steering)",
-          body=VersionIn, response=VersionOut, errors=(403,), tag="plan", status=201)
-def freeze_version(process_id: int, data: VersionIn):
-    process = get_or_404(Process, process_id, "Process")
-    require_api(is_steering(current_user, process), "Only the steering group freezes versions.")
-    version = plan.freeze(process, data.label, by=current_user)
+          load=(Process, "process_id"), check=versions.freeze, body=VersionIn, response=VersionOut, tag="plan",
+          status=201)
+def freeze_version(process: Process, data: VersionIn):
+    version = versions.freeze(process, data.label, by=current_user)
     db.session.commit()
     return version_json(version)
 
 
-@endpoint("/plan/versions/{version_id}", "GET", "A frozen version", query=FORMAT_QUERY, response={"type": "object"},
-          errors=(403,), tag="plan", media_types=MEDIA)
-def get_version(version_id: int):
-    version = get_or_404(PlanVersion, version_id, "Plan version")
-    published = version.status == PlanStatus.APPROVED
-    require_api(published or can_read_plan(current_user, version.process))
-    fmt = _format("json")
-    if fmt == "json":
+@endpoint("/plan/versions/{version_id}", "GET", "A frozen version (approved ones for every user)",
+          query=FORMAT_QUERY, load=(PlanVersion, "version_id"), check=can_read_published,
+          response={"type": "object"}, tag="plan", media_types=MEDIA)
+def get_version(version: PlanVersion):
+    fmt = _format(JSON)
+    if fmt == JSON:
         return version_json(version) | {"content": version.content}
-    return Response(plan.export_version(version, fmt), mimetype=FORMATS[fmt])
-
-
-def _transition(version_id: int, action) -> dict:
-    version = get_or_404(PlanVersion, version_id, "Plan version")
-    require_api(is_steering(current_user, version.process), "Only the steering group does this.")
-    try:
-        action(version, by=current_user)
-    except plan.PlanError as error:
-        raise ApiError(409, "illegal_transition", f"Not possible while the version is {version.status.value}: "
-                                                  f"{error}.") from None
-    db.session.commit()
-    return version_json(version)
+    return _document(exports.export_version(version, fmt), fmt)
 
 
 @endpoint("/plan/versions/{version_id}/submit", "POST", "Submit a draft version for review (steering)",
-          response=VersionOut, errors=(403, 409), tag="plan")
-def submit_version(version_id: int):
-    return _transition(version_id, plan.submit)
+          load=(PlanVersion, "version_id"), check=versions.submit, response=VersionOut, errors=(409,), tag="plan")
+def submit_version(version: PlanVersion):
+    versions.submit(version, by=current_user)
+    db.session.commit()
+    return version_json(version)
 
 
 @endpoint("/plan/versions/{version_id}/approve", "POST", "Approve a version under review (steering)",
-          response=VersionOut, errors=(403, 409), tag="plan")
-def approve_version(version_id: int):
-    return _transition(version_id, plan.approve)
+          load=(PlanVersion, "version_id"), check=versions.approve, response=VersionOut, errors=(409,), tag="plan")
+def approve_version(version: PlanVersion):
+    versions.approve(version, by=current_user)
+    db.session.commit()
+    return version_json(version)
 
 
 def comment_json(comment: ReviewComment) -> dict:
@@ -100,32 +89,21 @@ def comment_json(comment: ReviewComment) -> dict:
                       author_id=comment.author_id, created_at=comment.created_at).model_dump(mode="json")
 
 
-@endpoint("/plan/versions/{version_id}/comments", "GET", "Review comments of a version", errors=(403,),
+@endpoint("/plan/versions/{version_id}/comments", "GET", "Review comments of a version (steering)",
+          load=(PlanVersion, "version_id"), check=can_edit_version,
           response={"type": "object", "properties": {"items": {"type": "array",
                                                                 "items": {"$ref": "#/components/schemas/CommentOut"}}}},
           tag="plan")
-def list_comments(version_id: int):
-    version = get_or_404(PlanVersion, version_id, "Plan version")
-    require_api(is_steering(current_user, version.process), "Review comments are for the steering group.")
-    comments = db.session.scalars(select(ReviewComment).where(ReviewComment.plan_version_id == version.id)
-                                  .order_by(ReviewComment.id))
-    return {"items": [comment_json(c) for c in comments]}
+def list_comments(version: PlanVersion):
+    return {"items": [comment_json(c) for c in review.comments(version)]}
 
 
 @endpoint("/plan/versions/{version_id}/comments", "POST", "Comment on a section or measure (steering)",
-          body=CommentIn, response=CommentOut, errors=(403, 409), tag="plan", status=201)
-def add_comment(version_id: int, data: CommentIn):
-    version = get_or_404(PlanVersion, version_id, "Plan version")
-    require_api(is_steering(current_user, version.process), "Only the steering group comments on versions.")
-    try:
-        comment = plan.add_comment(version, data.section, data.text, by=current_user, measure_id=data.measure_id)
-    except plan.PlanError as error:
-        if version.status != PlanStatus.IN_REVIEW:
-            raise ApiError(409, "conflict", "Comments are taken while a version is under review.") from None
-        field = str(error) if str(error) in {"section", "measure", "text"} else "body"
-        raise ApiError(400, "validation_error", f"Invalid {field}.",
-                       {"measure_id" if field == "measure" else field: "unknown or empty"}) from None
+          load=(PlanVersion, "version_id"), check=review.add_comment, body=CommentIn, response=CommentOut,
+          errors=(409,), tag="plan", status=201)
+def add_comment(version: PlanVersion, data: CommentIn):
+    comment = review.add_comment(version, data.section, data.text, by=current_user, measure_id=data.measure_id)
     if data.resolved:
-        plan.resolve_comment(comment, by=current_user)
+        review.resolve_comment(comment, by=current_user)
     db.session.commit()
     return comment_json(comment)

@@ -1,4 +1,4 @@
-"""The entry point other features look for (tracker.plan.integrations): render_images(figures, formats)."""
+"""The entry point other features look for (the plan's chart images): render_images(figures, formats)."""
 
 from tracker.charts.export import render_images
 

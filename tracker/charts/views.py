@@ -91,7 +91,7 @@ def start():
 def public_progress(process_id: int):
     """The published plan's measures by guiding goal with traffic light and percent; nothing personal."""
     process = db.get_or_404(Process, process_id)
-    from tracker.plan.services import approved_version
+    from tracker.plan.versions import approved_version
 
     version = approved_version(process)
     if version is not None:

@@ -16,6 +16,7 @@ from tracker.model_types import enum_type, utcnow
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.measures.models import Measure
+    from tracker.processes.models import Process
 
 
 class Light(enum.StrEnum):
@@ -71,6 +72,8 @@ class Indicator(db.Model):
     baseline: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
     target: Mapped[Decimal | None] = mapped_column(Numeric(16, 2))
 
+    process: Mapped[Process] = relationship()
+    measure: Mapped[Measure | None] = relationship()
     values: Mapped[list[IndicatorValue]] = relationship(back_populates="indicator", order_by="IndicatorValue.date",
                                                         cascade="all, delete-orphan")
 

@@ -1,4 +1,9 @@
-"""Recording implementation progress, and the roll-ups the dashboards and the plan read (aggregates in SQL)."""
+"""Recording implementation progress, and the roll-ups the dashboards and the plan read (aggregates in SQL).
+
+Who records: the steering group and the people of a measure's responsible organisations, on measures
+being implemented (`can_report`); the process's own indicators are the steering group's. Every action
+below declares that right with @guarded, so the page, the API and the CLI are refused alike.
+"""
 
 from __future__ import annotations
 
@@ -7,41 +12,60 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from tracker.audit.services import record
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.implementation.models import Indicator, IndicatorValue, Light, Milestone, ProgressUpdate
 from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus
-from tracker.permissions import is_steering, represents
+from tracker.permissions import guarded, is_steering, represents
 from tracker.processes.models import Process
 
 TRACKED = tuple(PLAN_STATUSES)  # the plan measures the roll-ups count (completed ones included)
 # Progress, milestones and indicator values are recorded while a measure is being implemented.
 REPORTING = (MeasureStatus.ADOPTED, MeasureStatus.IN_PROGRESS, MeasureStatus.ON_HOLD)
-DEFAULT_STALE_DAYS = 90  # app.config["STALE_PROGRESS_DAYS"] overrides it, ?days= on the overview page too
+PERCENT_RANGE = range(0, 101)
+SUMMARY_LENGTH = 120  # of a title or name in the audit summary
+ONLY_REPORTERS = _l("Only the steering group and the responsible organisations record the implementation of a "
+                    "measure that is being implemented.")
 
 
-class ProgressProblem(ValueError):
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-
-
-def can_report(user, measure: Measure) -> bool:
+def can_report(user, measure: Measure | None) -> bool:
     """Steering and the responsible organisations' people report on adopted, running or paused measures."""
     if measure is None or measure.status not in REPORTING:
         return False
     return is_steering(user, measure.process) or any(represents(user, o) for o in measure.responsible_organizations)
 
 
+def can_mark_milestone(user, milestone: Milestone) -> bool:
+    return can_report(user, milestone.measure)
+
+
+def can_keep_indicators(user, owner: Measure | Process) -> bool:
+    """A measure's indicators: whoever reports on it; the process's own indicators: the steering group."""
+    return can_report(user, owner) if isinstance(owner, Measure) else is_steering(user, owner)
+
+
+def can_add_value(user, indicator: Indicator) -> bool:
+    return can_keep_indicators(user, indicator.measure or indicator.process)
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(message, field)
+    return text
+
+
+@guarded(can_report, ONLY_REPORTERS)
 def report_progress(measure: Measure, *, on: date, percent: int, light: Light, note: str = "", by) -> ProgressUpdate:
-    if measure.status not in REPORTING:
-        raise ProgressProblem(_("Progress is reported on adopted measures only."), "measure")
-    if not 0 <= percent <= 100:
-        raise ProgressProblem(_("The percentage lies between 0 and 100."), "percent")
-    update = ProgressUpdate(measure_id=measure.id, date=on, percent=percent, light=light, note=note.strip(),
+    """A dated report: how far (percent), how it goes (traffic light), what happened."""
+    if percent not in PERCENT_RANGE:
+        raise Invalid(_("The percentage lies between 0 and 100."), "percent")
+    update = ProgressUpdate(measure_id=measure.id, date=on, percent=percent, light=light, note=(note or "").strip(),
                             by_id=getattr(by, "id", None))
     db.session.add(update)
     db.session.flush()
@@ -50,32 +74,41 @@ def report_progress(measure: Measure, *, on: date, percent: int, light: Light, n
     return update
 
 
+@guarded(can_report, ONLY_REPORTERS)
 def add_milestone(measure: Measure, *, title: str, due_on: date | None, by) -> Milestone:
-    milestone = Milestone(measure_id=measure.id, title=title.strip(), due_on=due_on)
+    title = _required(title, "title", _("Please name the milestone."))
+    milestone = Milestone(measure_id=measure.id, title=title, due_on=due_on)
     db.session.add(milestone)
     db.session.flush()
-    record("create", milestone, by=by, summary=title[:120])
+    record("create", milestone, by=by, summary=title[:SUMMARY_LENGTH])
     return milestone
 
 
+@guarded(can_mark_milestone, ONLY_REPORTERS)
 def set_milestone_done(milestone: Milestone, done: bool, *, on: date, by) -> None:
     milestone.done = done
     milestone.done_on = on if done else None
     record("update", milestone, by=by, changes={"done": done})
 
 
-def add_indicator(process: Process, *, measure: Measure | None, name: str, unit: str, baseline: Decimal | None,
-                  target: Decimal | None, by) -> Indicator:
-    indicator = Indicator(process_id=process.id, measure_id=measure.id if measure else None, name=name.strip(),
-                          unit=unit.strip(), baseline=baseline, target=target)
+@guarded(can_keep_indicators, ONLY_REPORTERS)
+def add_indicator(owner: Measure | Process, *, name: str, unit: str = "", baseline: Decimal | None = None,
+                  target: Decimal | None = None, by) -> Indicator:
+    """An indicator of a measure, or of the whole process (owner is then the process)."""
+    name = _required(name, "name", _("Please name the indicator."))
+    measure = owner if isinstance(owner, Measure) else None
+    indicator = Indicator(process_id=owner.process_id if measure else owner.id,
+                          measure_id=measure.id if measure else None, name=name, unit=(unit or "").strip(),
+                          baseline=baseline, target=target)
     db.session.add(indicator)
     db.session.flush()
-    record("create", indicator, by=by, summary=name[:120])
+    record("create", indicator, by=by, summary=name[:SUMMARY_LENGTH])
     return indicator
 
 
+@guarded(can_add_value, ONLY_REPORTERS)
 def add_value(indicator: Indicator, *, on: date, value: Decimal, note: str = "", by) -> IndicatorValue:
-    entry = IndicatorValue(indicator_id=indicator.id, date=on, value=value, note=note.strip())
+    entry = IndicatorValue(indicator_id=indicator.id, date=on, value=value, note=(note or "").strip())
     db.session.add(entry)
     db.session.flush()
     record("create", entry, by=by, summary=f"{indicator.name}: {value}")
@@ -101,6 +134,17 @@ def latest_progress(measure_ids: list[int]) -> dict[int, ProgressUpdate]:
     rows = db.session.execute(select(ProgressUpdate).join(latest, latest.c.id == ProgressUpdate.id)
                               .where(ProgressUpdate.measure_id.in_(measure_ids))).scalars()
     return {update.measure_id: update for update in rows}
+
+
+def milestones_of(measure_ids: list[int]) -> dict[int, list[Milestone]]:
+    """{measure id: its milestones by due date} for the given measures, in one query."""
+    result: dict[int, list[Milestone]] = {}
+    if not measure_ids:
+        return result
+    for milestone in db.session.scalars(select(Milestone).where(Milestone.measure_id.in_(measure_ids))
+                                        .order_by(Milestone.measure_id, Milestone.due_on, Milestone.id)):
+        result.setdefault(milestone.measure_id, []).append(milestone)
+    return result
 
 
 @dataclass
@@ -143,7 +187,7 @@ def process_progress(process: Process) -> Rollup:
 
 def stale_days(config) -> int:
     """The configured number of days after which a measure without a new report counts as stale."""
-    return int(config.get("STALE_PROGRESS_DAYS") or DEFAULT_STALE_DAYS)
+    return int(config["STALE_PROGRESS_DAYS"])
 
 
 def stale_measures(process: Process, days: int, today: date) -> list[tuple[Measure, date | None]]:

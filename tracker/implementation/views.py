@@ -12,9 +12,10 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 import tracker.implementation.labels  # noqa: F401  (registers the traffic-light labels)
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
@@ -22,15 +23,19 @@ from tracker.implementation import services
 from tracker.implementation.models import Indicator, Light, Milestone, ProgressUpdate
 from tracker.labels import choices
 from tracker.measures.models import Measure
-from tracker.permissions import can_view_measure, can_view_process, is_steering, require
+from tracker.permissions import can_view_measure, can_view_process, load
 from tracker.processes.models import Process
 
 bp = Blueprint("implementation", __name__)
+MAX_STALE_DAYS = 3650  # the longest look back the overview's ?days= accepts
+NUMBER_LIMIT = Decimal("1e14")  # indicator numbers fit Numeric(16, 2)
+NUMBER_LENGTH = 20
 
 
 class ProgressForm(FlaskForm):
     on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
-    percent = IntegerField(_l("Progress in percent"), validators=[InputRequired(), NumberRange(min=0, max=100)])
+    percent = IntegerField(_l("Progress in percent"), validators=[InputRequired()],  # the range: report_progress
+                           render_kw={"min": services.PERCENT_RANGE.start, "max": services.PERCENT_RANGE.stop - 1})
     light = SelectField(_l("Traffic light"), choices=choices(Light))
     note = TextAreaField(_l("What happened"), validators=[Optional(), Length(max=5000)])
 
@@ -43,13 +48,13 @@ class MilestoneForm(FlaskForm):
 class IndicatorForm(FlaskForm):
     name = StringField(_l("Indicator"), validators=[InputRequired(), Length(max=200)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)])
-    baseline = StringField(_l("Baseline"), validators=[Optional(), Length(max=20)])
-    target = StringField(_l("Target"), validators=[Optional(), Length(max=20)])
+    baseline = StringField(_l("Baseline"), validators=[Optional(), Length(max=NUMBER_LENGTH)])
+    target = StringField(_l("Target"), validators=[Optional(), Length(max=NUMBER_LENGTH)])
 
 
 class ValueForm(FlaskForm):
     on = DateField(_l("Date"), validators=[InputRequired()], default=date.today)
-    value = StringField(_l("Value"), validators=[InputRequired(), Length(max=20)])
+    value = StringField(_l("Value"), validators=[InputRequired(), Length(max=NUMBER_LENGTH)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
@@ -60,7 +65,7 @@ def _decimal(text: str | None) -> Decimal | None:
         value = Decimal(text.strip().replace(".", "").replace(",", ".")) if "," in text else Decimal(text.strip())
     except InvalidOperation:
         raise ValueError(text) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e14"):
+    if not value.is_finite() or abs(value) >= NUMBER_LIMIT:
         raise ValueError(text)
     return value
 
@@ -102,13 +107,16 @@ def _measure_refused(form, measure: Measure, title: str, endpoint: str):
 @bp.post("/measures/<int:measure_id>/progress")
 @login_required
 def report(measure_id: int):
-    measure = db.get_or_404(Measure, measure_id)
-    require(services.can_report(current_user, measure))
+    measure = load(Measure, measure_id, services.report_progress.allowed)
     form = ProgressForm(prefix="progress")
     if not form.validate_on_submit():
         return _measure_refused(form, measure, _("Report progress"), ".report")
-    services.report_progress(measure, on=form.on.data, percent=form.percent.data, light=Light(form.light.data),
-                             note=form.note.data or "", by=current_user)
+    try:
+        services.report_progress(measure, on=form.on.data, percent=form.percent.data, light=Light(form.light.data),
+                                 note=form.note.data or "", by=current_user)
+    except Invalid as problem:
+        _field_error(form, problem)
+        return _measure_refused(form, measure, _("Report progress"), ".report")
     db.session.commit()
     flash(_("The progress is recorded."), "success")
     return _back(measure.id)
@@ -117,12 +125,15 @@ def report(measure_id: int):
 @bp.post("/measures/<int:measure_id>/milestones")
 @login_required
 def add_milestone(measure_id: int):
-    measure = db.get_or_404(Measure, measure_id)
-    require(services.can_report(current_user, measure))
+    measure = load(Measure, measure_id, services.add_milestone.allowed)
     form = MilestoneForm(prefix="milestone")
     if not form.validate_on_submit():
         return _measure_refused(form, measure, _("Add a milestone"), ".add_milestone")
-    services.add_milestone(measure, title=form.title.data, due_on=form.due_on.data, by=current_user)
+    try:
+        services.add_milestone(measure, title=form.title.data, due_on=form.due_on.data, by=current_user)
+    except Invalid as problem:
+        _field_error(form, problem)
+        return _measure_refused(form, measure, _("Add a milestone"), ".add_milestone")
     db.session.commit()
     flash(_("The milestone is added."), "success")
     return _back(measure.id)
@@ -131,11 +142,19 @@ def add_milestone(measure_id: int):
 @bp.post("/milestones/<int:milestone_id>/done")
 @login_required
 def milestone_done(milestone_id: int):
-    milestone = db.get_or_404(Milestone, milestone_id)
-    require(services.can_report(current_user, milestone.measure))
+    milestone = load(Milestone, milestone_id, services.set_milestone_done.allowed)
     services.set_milestone_done(milestone, request.form.get("done") == "1", on=date.today(), by=current_user)
     db.session.commit()
     return _back(milestone.measure_id)
+
+
+def _field_error(form, problem: Invalid) -> None:
+    """The service's refusal of a value, next to the field it names."""
+    field = getattr(form, problem.field or "", None)
+    if field is None:
+        flash(str(problem), "error")
+    else:
+        field.errors = [*field.errors, str(problem)]
 
 
 def _numbers(form, *names: str) -> dict[str, Decimal | None] | None:
@@ -152,14 +171,10 @@ def _numbers(form, *names: str) -> dict[str, Decimal | None] | None:
 @bp.post("/measures/<int:measure_id>/indicators")
 @login_required
 def add_indicator(measure_id: int):
-    measure = db.get_or_404(Measure, measure_id)
-    require(services.can_report(current_user, measure))
+    measure = load(Measure, measure_id, services.add_indicator.allowed)
     form = IndicatorForm(prefix="indicator")
-    numbers = _numbers(form, "baseline", "target") if form.validate_on_submit() else None
-    if numbers is None:
+    if not _indicator_saved(form, measure):
         return _measure_refused(form, measure, _("Add an indicator"), ".add_indicator")
-    services.add_indicator(measure.process, measure=measure, name=form.name.data, unit=form.unit.data or "",
-                           by=current_user, **numbers)
     db.session.commit()
     return _back(measure.id)
 
@@ -167,31 +182,38 @@ def add_indicator(measure_id: int):
 @bp.post("/processes/<int:process_id>/indicators")
 @login_required
 def add_process_indicator(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(is_steering(current_user, process))
+    process = load(Process, process_id, services.add_indicator.allowed)
     form = IndicatorForm(prefix="indicator")
-    numbers = _numbers(form, "baseline", "target") if form.validate_on_submit() else None
-    if numbers is None:
+    if not _indicator_saved(form, process):
         return _refused(form, title=_("Add an indicator"), context=process.name,
                         action=url_for(".add_process_indicator", process_id=process.id),
                         back=url_for(".overview", process_id=process.id))
-    services.add_indicator(process, measure=None, name=form.name.data, unit=form.unit.data or "",
-                           by=current_user, **numbers)
     db.session.commit()
     return redirect(url_for(".overview", process_id=process.id))
+
+
+def _indicator_saved(form: IndicatorForm, owner: Measure | Process) -> bool:
+    """Add the form's indicator to the measure or process; False (messages on the form) when something is wrong."""
+    numbers = _numbers(form, "baseline", "target") if form.validate_on_submit() else None
+    if numbers is None:
+        return False
+    try:
+        services.add_indicator(owner, name=form.name.data, unit=form.unit.data or "", by=current_user, **numbers)
+    except Invalid as problem:
+        _field_error(form, problem)
+        return False
+    return True
 
 
 @bp.post("/indicators/<int:indicator_id>/values")
 @login_required
 def add_value(indicator_id: int):
-    indicator = db.get_or_404(Indicator, indicator_id)
-    measure = db.session.get(Measure, indicator.measure_id) if indicator.measure_id else None
-    process = db.session.get(Process, indicator.process_id)
-    require(services.can_report(current_user, measure) if measure else is_steering(current_user, process))
+    indicator = load(Indicator, indicator_id, services.add_value.allowed)
+    measure = indicator.measure
     form = ValueForm(prefix="value")
     numbers = _numbers(form, "value") if form.validate_on_submit() else None
     back = (url_for("measures.show", measure_id=measure.id) + "#implementation" if measure
-            else url_for(".overview", process_id=process.id))
+            else url_for(".overview", process_id=indicator.process_id))
     if numbers is None or numbers["value"] is None:
         return _refused(form, title=_("Add a value"), context=indicator.name, back=back,
                         action=url_for(".add_value", indicator_id=indicator.id))
@@ -204,11 +226,11 @@ def add_value(indicator_id: int):
 @bp.get("/processes/<int:process_id>/implementation")
 @login_required
 def overview(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(can_view_process(current_user, process))
+    process = load(Process, process_id, can_view_process)
     days = request.args.get("days", type=int) or services.stale_days(current_app.config)
-    days = max(1, min(days, 3650))
+    days = max(1, min(days, MAX_STALE_DAYS))
     today = date.today()
+    keeps_indicators = services.add_indicator.allowed(current_user, process)
     return render_template(
         "implementation/overview.html", process=process, days=days,
         total=services.process_progress(process),
@@ -220,8 +242,8 @@ def overview(process_id: int):
         overdue=services.overdue_milestones(process, today=today),
         indicators=db.session.scalars(select(Indicator).where(Indicator.process_id == process.id,
                                                               Indicator.measure_id.is_(None))).all(),
-        indicator_form=IndicatorForm(prefix="indicator") if is_steering(current_user, process) else None,
-        value_form=ValueForm(prefix="value") if is_steering(current_user, process) else None,
+        indicator_form=IndicatorForm(prefix="indicator") if keeps_indicators else None,
+        value_form=ValueForm(prefix="value") if keeps_indicators else None,
     )
 
 

@@ -18,9 +18,11 @@ from sqlalchemy.orm import selectinload
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership
+from tracker.implementation.models import Milestone, ProgressUpdate
+from tracker.implementation.services import Rollup, latest_progress, milestones_of, progress_by_goal
 from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Organization
-from tracker.plan import integrations
+from tracker.plan.models import PlanStatus, PlanVersion
 from tracker.processes.models import Process, process_partner
 from tracker.processes.queries import attendance_counts
 from tracker.processes.services import figures, phase_timeline
@@ -87,9 +89,10 @@ def build(process: Process, kind: str = PLAN, *, label: str = "", on: date | Non
     for index, measure in enumerate(by_goal[None], 1):
         refs[measure.id] = f"0.{index}"
 
-    progress = integrations.latest_progress([m.id for m in plan_measures])
-    milestones = integrations.milestones([m.id for m in plan_measures])
-    rollups = integrations.progress_by_goal(process)
+    plan_ids = [m.id for m in plan_measures]
+    progress = {measure_id: _progress(update) for measure_id, update in latest_progress(plan_ids).items()}
+    milestones = {measure_id: [_milestone(m) for m in items] for measure_id, items in milestones_of(plan_ids).items()}
+    rollups = {goal_id: _rollup(rollup) for goal_id, rollup in progress_by_goal(process).items()}
     previous = _previous_plan_measures(process) if process.parent_id else None
 
     def measure_data(measure: Measure) -> dict[str, Any]:
@@ -143,6 +146,23 @@ def build(process: Process, kind: str = PLAN, *, label: str = "", on: date | Non
     doc["charts"] = _charts(doc, measures)
     doc["sections"] = sections(doc)
     return doc
+
+
+def _progress(update: ProgressUpdate) -> dict[str, Any]:
+    """A measure's latest progress report as the document keeps it."""
+    return {"percent": update.percent, "light": update.light.value, "date": _iso(update.date),
+            "note": update.note or ""}
+
+
+def _milestone(milestone: Milestone) -> dict[str, Any]:
+    return {"title": milestone.title, "due_on": _iso(milestone.due_on), "done": bool(milestone.done),
+            "done_on": _iso(milestone.done_on)}
+
+
+def _rollup(rollup: Rollup) -> dict[str, Any]:
+    """A chapter's roll-up of implementation tracking (the dashboards' definition)."""
+    return {"measures": rollup.measures, "percent": rollup.percent, "green": rollup.green, "yellow": rollup.yellow,
+            "red": rollup.red, "unreported": rollup.unreported}
 
 
 def _chapter(key, number, title, introduction, objective, measures, goal_id=None, rollup=None) -> dict[str, Any]:
@@ -308,8 +328,6 @@ def all_measures(doc: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 def _previous_plan_measures(process: Process) -> dict[int, dict[str, Any]]:
     """The measures of the parent process's approved plan, by id (empty without one)."""
-    from tracker.plan.models import PlanStatus, PlanVersion
-
     version = db.session.scalar(
         select(PlanVersion).where(PlanVersion.process_id == process.parent_id,
                                   PlanVersion.status.in_([PlanStatus.APPROVED, PlanStatus.SUPERSEDED]))

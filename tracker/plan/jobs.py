@@ -15,6 +15,8 @@ from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from tracker.extensions import db
+from tracker.plan import exports
+from tracker.plan.models import PlanVersion
 
 log = logging.getLogger(__name__)
 _running: dict[tuple[int, str], threading.Thread] = {}
@@ -24,7 +26,7 @@ _lock = threading.Lock()
 def needs_background(content: dict) -> bool:
     size = sum(len(c["measures"]) for c in content.get("chapters", [])) + sum(
         len(a["ideas"]) for a in content.get("annex", []))
-    return size > current_app.config.get("PLAN_SYNC_EXPORT_LIMIT", 400)
+    return size > current_app.config["PLAN_SYNC_EXPORT_LIMIT"]
 
 
 def start(version_id: int, fmt: str) -> None:
@@ -52,14 +54,11 @@ def wait(timeout: float = 60) -> None:
 
 
 def _render(app: Flask, version_id: int, fmt: str) -> None:
-    from tracker.plan import services
-    from tracker.plan.models import PlanVersion
-
     with app.app_context():
         try:
             version = db.session.get(PlanVersion, version_id)
             if version is not None:
-                services.export_version(version, fmt)
+                exports.export_version(version, fmt)
         except IntegrityError:
             db.session.rollback()  # another server kept it first
         except Exception:

@@ -9,4 +9,4 @@ _signals = Namespace()
 plan_version_frozen = _signals.signal("plan-version-frozen")  # by
 plan_version_submitted = _signals.signal("plan-version-submitted")  # by
 plan_version_approved = _signals.signal("plan-version-approved")  # superseded (list of versions), by
-plan_update_started = _signals.signal("plan-update-started")  # sender: the new process; previous, by
+plan_update_started = _signals.signal("plan-update-started")  # sender: the new process; previous (process), by

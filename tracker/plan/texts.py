@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+import tracker.implementation.labels  # noqa: F401  (registers the traffic-light labels)
+from tracker.implementation.models import Light
 from tracker.labels import label
 from tracker.measures.models import Horizon, MeasureStatus
-from tracker.plan import integrations
 from tracker.processes.models import Phase
 from tracker.sessions.models import SessionKind
 
@@ -95,6 +97,11 @@ T = {
 FIGURES = ("organizations", "people", "sessions", "working_hours", "ideas", "proposals", "adopted", "focus_projects")
 
 
+def document_locale() -> str:
+    """The language of every document: the installation's, whatever the reader's UI language."""
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def t(key: str) -> str:
     """The wording for a key; status values (chart columns) get their status label."""
     if key in T:
@@ -103,6 +110,15 @@ def t(key: str) -> str:
         return label(MeasureStatus(key))
     except ValueError:
         return key
+
+
+def document_title(doc: dict[str, Any]) -> str:
+    """What the document is: the masterplan or the interim report."""
+    return t("interim") if doc["kind"] == "interim" else t("plan")
+
+
+def light(value: str) -> str:
+    return label(Light(value))
 
 
 def day(value: str | None, fmt: str = "long") -> str:
@@ -180,7 +196,7 @@ def progress_line(measure: dict[str, Any]) -> str:
     if p.get("percent") is not None:
         bits.append(f"{p['percent']} %")
     if p.get("light"):
-        bits.append(integrations.light_label(p["light"]))
+        bits.append(light(p["light"]))
     if p.get("date"):
         bits.append(day(p["date"], "medium"))
     if p.get("note"):
@@ -194,8 +210,8 @@ def chapter_progress(chapter: dict[str, Any]) -> str:
     parts.append(f"{t('completed_share')}: {p['completed_share']} %")
     if p.get("average_percent") is not None:
         parts.append(f"{t('average_percent')}: {p['average_percent']} %")
-    for light, count in p.get("lights", {}).items():
-        parts.append(f"{t('unreported') if light == 'unreported' else integrations.light_label(light)}: {count}")
+    for value, count in p.get("lights", {}).items():
+        parts.append(f"{t('unreported') if value == 'unreported' else light(value)}: {count}")
     return " · ".join(parts)
 
 

@@ -15,6 +15,7 @@ from tracker.model_types import enum_type, utcnow
 
 if TYPE_CHECKING:
     from tracker.measures.models import Measure
+    from tracker.processes.models import Process
 
 
 class Method(enum.StrEnum):
@@ -49,6 +50,7 @@ class PrioritisationRound(db.Model):
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
 
+    process: Mapped[Process] = relationship()
     measures: Mapped[list[Measure]] = relationship(secondary=round_measure, order_by="Measure.id")
     criteria: Mapped[list[Criterion]] = relationship(back_populates="round", order_by="Criterion.id",
                                                      cascade="all, delete-orphan")

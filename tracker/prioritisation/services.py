@@ -1,4 +1,8 @@
-"""Prioritisation rounds: opening, secret voting with limits, closing with ranking and matrix."""
+"""Prioritisation rounds: opening, secret voting with limits, closing with ranking and matrix.
+
+Opening, closing and marking measures prioritised are the steering group's of the round's process;
+voting is for the participants who see the process. Each action declares its right with @guarded.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from tracker.accounts.models import Role
 from tracker.audit.services import record
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.measures import workflow
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.model_types import utcnow
-from tracker.permissions import is_steering
+from tracker.permissions import can_view_process, guarded, is_steering
 from tracker.prioritisation.models import (
     Ballot,
     BallotEntry,
@@ -26,84 +32,84 @@ from tracker.prioritisation.models import (
     RoundResult,
     RoundStatus,
 )
+from tracker.prioritisation.signals import round_closed, round_opened
 from tracker.processes.models import Process
 
 SCORE_RANGE = range(1, 6)
+MAX_POINTS = 100  # per participant and per measure in a dot-voting round
 DEFAULT_CRITERIA = (("importance", Decimal("1")), ("urgency", Decimal("1")))
+# Criteria whose mean scores place a measure in the importance × urgency matrix (English and German names).
+IMPORTANCE_NAMES = frozenset({"importance", "wichtigkeit"})
+URGENCY_NAMES = frozenset({"urgency", "dringlichkeit"})
+VOTERS = frozenset({Role.COMPANY, Role.MODERATOR, Role.STEERING, Role.ADMIN})
+ONLY_STEERING_OPENS = _l("Only the steering group opens rounds.")
+ONLY_STEERING_CLOSES = _l("Only the steering group closes rounds.")
+MAY_NOT_VOTE = _l("You may not vote in this round.")
 
 
-class VoteProblem(ValueError):
-    def __init__(self, message: str, field: str = "votes"):
-        super().__init__(message)
-        self.field = field
+def can_open_round(user, process: Process) -> bool:
+    return is_steering(user, process)
+
+
+def can_close_round(user, round_: PrioritisationRound) -> bool:
+    """Close a round and move its measures on: the steering group of the round's process."""
+    return is_steering(user, round_.process)
 
 
 def may_vote(user, round_: PrioritisationRound) -> bool:
-    """Company representatives, moderators and steering vote; the round must be open."""
-    return (round_.status == RoundStatus.OPEN and getattr(user, "is_authenticated", False)
-            and user.role in (Role.COMPANY, Role.MODERATOR, Role.STEERING, Role.ADMIN))
+    """Company representatives, moderators and steering who see the round's process vote (while it is open).
+
+    A ballot is a person's: the system actor of commands casts none.
+    """
+    return can_view_process(user, round_.process) and user.role in VOTERS and user.id is not None
 
 
+@guarded(can_open_round, ONLY_STEERING_OPENS)
 def open_round(process: Process, *, title: str, method: Method, measures: list[Measure], by,
                points_per_voter: int | None = None, max_points_per_measure: int | None = None,
                criteria: list[tuple[str, Decimal]] | None = None) -> PrioritisationRound:
+    title = (title or "").strip()
+    if not title:
+        raise Invalid(_("Please give the round a title."), "title")
     if not measures:
-        raise VoteProblem(_("Choose the proposals to prioritise."), "measure_ids")
+        raise Invalid(_("Choose the proposals to prioritise."), "measure_ids")
     if any(m.process_id != process.id or m.status != MeasureStatus.PROPOSAL for m in measures):
-        raise VoteProblem(_("Only proposals of this process can be prioritised."), "measure_ids")
+        raise Invalid(_("Only proposals of this process can be prioritised."), "measure_ids")
     if method == Method.DOTS:
-        if not points_per_voter or points_per_voter < 1:
-            raise VoteProblem(_("Give the number of points per participant."), "points_per_voter")
+        if not points_per_voter:
+            raise Invalid(_("Give the number of points per participant."), "points_per_voter")
         max_points_per_measure = max_points_per_measure or points_per_voter
-    round_ = PrioritisationRound(process_id=process.id, title=title.strip(), method=method, measures=measures,
+        limits = {"points_per_voter": points_per_voter, "max_points_per_measure": max_points_per_measure}
+        for name, points in limits.items():
+            if not 1 <= points <= MAX_POINTS:
+                raise Invalid(_("Give between 1 and %(n)d points.", n=MAX_POINTS), name)
+    round_ = PrioritisationRound(process_id=process.id, title=title, method=method, measures=measures,
                                  points_per_voter=points_per_voter if method == Method.DOTS else None,
                                  max_points_per_measure=max_points_per_measure if method == Method.DOTS else None,
-                                 created_by_id=by.id)
+                                 created_by_id=getattr(by, "id", None))
     if method == Method.SCORING:
         for name, weight in criteria or DEFAULT_CRITERIA:
             round_.criteria.append(Criterion(name=name, weight=weight))
     db.session.add(round_)
     db.session.flush()
     record("create", round_, by=by, summary=f"{method.value}: {title}")
+    round_opened.send(round_, by=by)
     return round_
 
 
-def vote(round_: PrioritisationRound, voter, values: dict) -> Ballot:
+@guarded(may_vote, MAY_NOT_VOTE)
+def vote(round_: PrioritisationRound, values: dict, *, by) -> Ballot:
     """Store the voter's ballot, replacing an earlier one.
 
     Dots: {measure_id: points}; scoring: {(measure_id, criterion_id): score 1–5}. Refused as a whole
     when it breaks a limit, so an earlier ballot stays untouched.
     """
-    if not may_vote(voter, round_):
-        raise VoteProblem(_("This round is closed.") if round_.status == RoundStatus.CLOSED
-                          else _("You may not vote in this round."))
-    measure_ids = {m.id for m in round_.measures}
-    entries = []
-    if round_.method == Method.DOTS:
-        for measure_id, points in values.items():
-            if measure_id not in measure_ids:
-                raise VoteProblem(_("This measure is not part of the round."))
-            if points < 0:
-                raise VoteProblem(_("Points cannot be negative."))
-            if points > round_.max_points_per_measure:
-                raise VoteProblem(_("At most %(n)d points on one measure.", n=round_.max_points_per_measure))
-            if points:
-                entries.append(BallotEntry(measure_id=measure_id, value=points))
-        total = sum(values.values())
-        if total > round_.points_per_voter:
-            raise VoteProblem(_("You gave %(given)d points, but have only %(n)d.", given=total,
-                                n=round_.points_per_voter))
-    else:
-        criterion_ids = {c.id for c in round_.criteria}
-        for (measure_id, criterion_id), score in values.items():
-            if measure_id not in measure_ids or criterion_id not in criterion_ids:
-                raise VoteProblem(_("This measure is not part of the round."))
-            if score not in SCORE_RANGE:
-                raise VoteProblem(_("Scores go from 1 to 5."))
-            entries.append(BallotEntry(measure_id=measure_id, criterion_id=criterion_id, value=score))
-    ballot = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id, Ballot.voter_id == voter.id))
+    if round_.status == RoundStatus.CLOSED:
+        raise Conflict(_("This round is closed."))
+    entries = _dot_entries(round_, values) if round_.method == Method.DOTS else _score_entries(round_, values)
+    ballot = db.session.scalar(select(Ballot).where(Ballot.round_id == round_.id, Ballot.voter_id == by.id))
     if ballot is None:
-        ballot = Ballot(round_id=round_.id, voter_id=voter.id)
+        ballot = Ballot(round_id=round_.id, voter_id=by.id)
         db.session.add(ballot)
     else:
         db.session.execute(delete(BallotEntry).where(BallotEntry.ballot_id == ballot.id))
@@ -113,8 +119,40 @@ def vote(round_: PrioritisationRound, voter, values: dict) -> Ballot:
     for entry in entries:
         entry.ballot_id = ballot.id
         db.session.add(entry)
-    record("vote", round_, by=voter, summary=f"ballot of user {voter.id}")
+    record("vote", round_, by=by, summary=f"ballot of user {by.id}")
     return ballot
+
+
+def _dot_entries(round_: PrioritisationRound, values: dict[int, int]) -> list[BallotEntry]:
+    measure_ids = {m.id for m in round_.measures}
+    entries = []
+    for measure_id, points in values.items():
+        if measure_id not in measure_ids:
+            raise Invalid(_("This measure is not part of the round."), "votes")
+        if points < 0:
+            raise Invalid(_("Points cannot be negative."), "votes")
+        if points > round_.max_points_per_measure:
+            raise Invalid(_("At most %(n)d points on one measure.", n=round_.max_points_per_measure), "votes")
+        if points:
+            entries.append(BallotEntry(measure_id=measure_id, value=points))
+    total = sum(values.values())
+    if total > round_.points_per_voter:
+        raise Invalid(_("You gave %(given)d points, but have only %(n)d.", given=total, n=round_.points_per_voter),
+                      "votes")
+    return entries
+
+
+def _score_entries(round_: PrioritisationRound, values: dict[tuple[int, int], int]) -> list[BallotEntry]:
+    measure_ids = {m.id for m in round_.measures}
+    criterion_ids = {c.id for c in round_.criteria}
+    entries = []
+    for (measure_id, criterion_id), score in values.items():
+        if measure_id not in measure_ids or criterion_id not in criterion_ids:
+            raise Invalid(_("This measure is not part of the round."), "votes")
+        if score not in SCORE_RANGE:
+            raise Invalid(_("Scores go from 1 to 5."), "votes")
+        entries.append(BallotEntry(measure_id=measure_id, criterion_id=criterion_id, value=score))
+    return entries
 
 
 def own_ballot(round_: PrioritisationRound, voter) -> dict:
@@ -157,9 +195,9 @@ def compute_results(round_: PrioritisationRound) -> list[RoundResult]:
             results[measure_id].score = _quantise(weighted / weight_sum)
             for criterion_id, mean in per_criterion.items():
                 name = by_name[criterion_id].name.casefold()
-                if name in ("importance", "wichtigkeit"):
+                if name in IMPORTANCE_NAMES:
                     results[measure_id].importance = _quantise(mean)
-                elif name in ("urgency", "dringlichkeit"):
+                elif name in URGENCY_NAMES:
                     results[measure_id].urgency = _quantise(mean)
     ordered = sorted(results.values(), key=lambda r: (-r.score, r.measure_id))
     rank = 0
@@ -172,10 +210,9 @@ def compute_results(round_: PrioritisationRound) -> list[RoundResult]:
     return ordered
 
 
+@guarded(can_close_round, ONLY_STEERING_CLOSES)
 def close_round(round_: PrioritisationRound, *, by) -> list[RoundResult]:
     """Close the round and publish its ranking; closing twice changes nothing."""
-    if not is_steering(by, None):
-        raise workflow.NotAllowed(_("Only the steering group closes rounds."))
     if round_.status == RoundStatus.CLOSED:
         return list(round_.results)
     results = compute_results(round_)
@@ -186,13 +223,15 @@ def close_round(round_: PrioritisationRound, *, by) -> list[RoundResult]:
     round_.closed_at = utcnow()
     db.session.flush()
     record("close", round_, by=by, summary=round_.title)
+    round_closed.send(round_, results=results, by=by)
     return results
 
 
+@guarded(can_close_round, ONLY_STEERING_CLOSES)
 def mark_prioritised(round_: PrioritisationRound, measure_ids: list[int], *, by) -> int:
     """Move the chosen proposals of a closed round to `prioritised` (their score stays in the results)."""
     if round_.status != RoundStatus.CLOSED:
-        raise VoteProblem(_("Close the round first."))
+        raise Conflict(_("Close the round first."))
     moved = 0
     for measure in round_.measures:
         if measure.id in measure_ids and measure.status == MeasureStatus.PROPOSAL:

@@ -17,16 +17,19 @@ from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, Selec
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 import tracker.prioritisation.labels  # noqa: F401  (registers the method and status labels)
+from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.labels import choices
-from tracker.measures import workflow
 from tracker.measures.models import Measure, MeasureStatus
-from tracker.permissions import can_view_process, is_steering, require
+from tracker.permissions import can_view_process, load
 from tracker.prioritisation import services
 from tracker.prioritisation.models import Method, PrioritisationRound, RoundResult, RoundStatus
 from tracker.processes.models import Process
 
 bp = Blueprint("prioritisation", __name__)
+DEFAULT_WEIGHT = Decimal("1.0")
+WEIGHTS = NumberRange(Decimal("0.1"), Decimal(10))
+POINTS = NumberRange(1, services.MAX_POINTS)
 
 
 @bp.app_template_global()
@@ -39,66 +42,66 @@ class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     method = SelectField(_l("Method"), choices=choices(Method))
     measure_ids = SelectMultipleField(_l("Proposals"), coerce=int)
-    points_per_voter = IntegerField(_l("Points per participant"), validators=[Optional(), NumberRange(1, 100)])
-    max_points_per_measure = IntegerField(_l("At most on one measure"), validators=[Optional(), NumberRange(1, 100)])
-    importance_weight = DecimalField(_l("Weight of importance"), default=Decimal("1.0"), places=1,
-                                     validators=[Optional(), NumberRange(Decimal("0.1"), Decimal(10))])
-    urgency_weight = DecimalField(_l("Weight of urgency"), default=Decimal("1.0"), places=1,
-                                  validators=[Optional(), NumberRange(Decimal("0.1"), Decimal(10))])
+    points_per_voter = IntegerField(_l("Points per participant"), validators=[Optional(), POINTS])
+    max_points_per_measure = IntegerField(_l("At most on one measure"), validators=[Optional(), POINTS])
+    importance_weight = DecimalField(_l("Weight of importance"), default=DEFAULT_WEIGHT, places=1,
+                                     validators=[Optional(), WEIGHTS])
+    urgency_weight = DecimalField(_l("Weight of urgency"), default=DEFAULT_WEIGHT, places=1,
+                                  validators=[Optional(), WEIGHTS])
 
 
 @bp.route("/processes/<int:process_id>/rounds", methods=["GET", "POST"])
 @login_required
 def index(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(can_view_process(current_user, process))
-    steering = is_steering(current_user, process)
+    process = load(Process, process_id, services.open_round.allowed if request.method == "POST" else can_view_process)
+    steering = services.open_round.allowed(current_user, process)
     form = RoundForm()
     proposals = db.session.scalars(select(Measure).where(Measure.process_id == process.id,
                                                          Measure.status == MeasureStatus.PROPOSAL)
                                    .order_by(Measure.id)).all()
     form.measure_ids.choices = [SelectChoice(m.id, m.title) for m in proposals]
-    if request.method == "POST":
-        require(steering)
-        if form.validate_on_submit():
-            try:
-                round_ = services.open_round(
-                    process, title=form.title.data, method=Method(form.method.data), by=current_user,
-                    measures=[m for m in proposals if m.id in set(form.measure_ids.data)],
-                    points_per_voter=form.points_per_voter.data,
-                    max_points_per_measure=form.max_points_per_measure.data,
-                    criteria=[("importance", form.importance_weight.data or Decimal(1)),
-                              ("urgency", form.urgency_weight.data or Decimal(1))])
-            except services.VoteProblem as problem:
-                getattr(form, problem.field, form.title).errors.append(str(problem))
-            else:
-                db.session.commit()
-                flash(_("The round is open."), "success")
-                return redirect(url_for(".show", round_id=round_.id))
+    if form.validate_on_submit():
+        try:
+            round_ = services.open_round(
+                process, title=form.title.data, method=Method(form.method.data), by=current_user,
+                measures=[m for m in proposals if m.id in set(form.measure_ids.data)],
+                points_per_voter=form.points_per_voter.data,
+                max_points_per_measure=form.max_points_per_measure.data,
+                criteria=[("importance", form.importance_weight.data or DEFAULT_WEIGHT),
+                          ("urgency", form.urgency_weight.data or DEFAULT_WEIGHT)])
+        except Invalid as problem:
+            db.session.rollback()
+            field = getattr(form, problem.field or "", None) or form.title
+            field.errors = [*field.errors, str(problem)]
+        else:
+            db.session.commit()
+            flash(_("The round is open."), "success")
+            return redirect(url_for(".show", round_id=round_.id))
     rounds = db.session.scalars(select(PrioritisationRound).where(PrioritisationRound.process_id == process.id)
                                 .order_by(PrioritisationRound.opened_at.desc())).all()
     return render_template("prioritisation/index.html", process=process, rounds=rounds,
                            form=form if steering else None), 400 if form.errors else 200
 
 
+def can_view_round(user, round_: PrioritisationRound) -> bool:
+    return can_view_process(user, round_.process)
+
+
 @bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
 @login_required
 def show(round_id: int):
-    round_ = db.get_or_404(PrioritisationRound, round_id)
-    process = db.session.get(Process, round_.process_id)
-    require(can_view_process(current_user, process))
+    round_ = load(PrioritisationRound, round_id, services.vote.allowed if request.method == "POST" else can_view_round)
     if request.method == "POST":
-        require(services.may_vote(current_user, round_))
         try:
-            services.vote(round_, current_user, _parse_ballot(round_))
-        except services.VoteProblem as problem:
+            services.vote(round_, _parse_ballot(round_), by=current_user)
+        except (Invalid, Conflict) as problem:
             db.session.rollback()
             flash(str(problem), "error")
-            return render_template("prioritisation/show.html", **_page(round_, process, request.form)), 400
+            return render_template("prioritisation/show.html", **_page(round_, request.form)), problem.status
         db.session.commit()
         flash(_("Your vote is saved. You can change it until the round closes."), "success")
         return redirect(url_for(".show", round_id=round_.id))
-    return render_template("prioritisation/show.html", **_page(round_, process, None))
+    return render_template("prioritisation/show.html", **_page(round_, None))
 
 
 def _parse_ballot(round_: PrioritisationRound) -> dict:
@@ -108,7 +111,7 @@ def _parse_ballot(round_: PrioritisationRound) -> dict:
             continue
         parts = key[1:].split("-")
         if not all(p.isdigit() for p in parts) or not raw.strip().lstrip("-").isdigit():
-            raise services.VoteProblem(_("Please enter whole numbers."))
+            raise Invalid(_("Please enter whole numbers."), "votes")
         number = int(raw)
         if round_.method == Method.DOTS and len(parts) == 1:
             values[int(parts[0])] = number
@@ -117,10 +120,10 @@ def _parse_ballot(round_: PrioritisationRound) -> dict:
     return values
 
 
-def _page(round_: PrioritisationRound, process: Process, posted) -> dict:
-    mine = services.own_ballot(round_, current_user) if current_user.is_authenticated else {}
-    return dict(round=round_, process=process, mine=mine, posted=posted,
-                may_vote=services.may_vote(current_user, round_), steering=is_steering(current_user, process),
+def _page(round_: PrioritisationRound, posted) -> dict:
+    return dict(round=round_, process=round_.process, mine=services.own_ballot(round_, current_user), posted=posted,
+                may_vote=services.vote.allowed(current_user, round_),
+                steering=services.close_round.allowed(current_user, round_),
                 voters=services.voter_count(round_),
                 results=round_.results if round_.status == RoundStatus.CLOSED else [],
                 measures={m.id: m for m in round_.measures})
@@ -129,8 +132,7 @@ def _page(round_: PrioritisationRound, process: Process, posted) -> dict:
 @bp.post("/rounds/<int:round_id>/close")
 @login_required
 def close(round_id: int):
-    round_ = db.get_or_404(PrioritisationRound, round_id)
-    require(is_steering(current_user, None))
+    round_ = load(PrioritisationRound, round_id, services.close_round.allowed)
     services.close_round(round_, by=current_user)
     db.session.commit()
     flash(_("The round is closed and its ranking published."), "success")
@@ -140,12 +142,11 @@ def close(round_id: int):
 @bp.post("/rounds/<int:round_id>/prioritise")
 @login_required
 def prioritise(round_id: int):
-    round_ = db.get_or_404(PrioritisationRound, round_id)
-    require(is_steering(current_user, None))
+    round_ = load(PrioritisationRound, round_id, services.mark_prioritised.allowed)
     ids = [int(i) for i in request.form.getlist("measure_ids") if i.isdigit()]
     try:
         moved = services.mark_prioritised(round_, ids, by=current_user)
-    except (services.VoteProblem, workflow.WorkflowError) as problem:
+    except Conflict as problem:
         db.session.rollback()
         flash(str(problem), "error")
         return redirect(url_for(".show", round_id=round_.id))
@@ -157,9 +158,9 @@ def prioritise(round_id: int):
 @bp.get("/rounds/<int:round_id>/results.<any(csv, xlsx):fmt>")
 @login_required
 def export(round_id: int, fmt: str):
-    round_ = db.get_or_404(PrioritisationRound, round_id)
-    require(can_view_process(current_user, db.session.get(Process, round_.process_id))
-            and round_.status == RoundStatus.CLOSED)
+    round_ = load(PrioritisationRound, round_id, can_view_round)
+    if round_.status != RoundStatus.CLOSED:
+        raise NotAllowed(_("The results are published when the round closes."))
     header = ["Rang", "Nr.", "Maßnahme", "Punkte/Score", "Wichtigkeit", "Dringlichkeit", "Stimmen"]
     rows = [[r.rank, r.measure_id, r.measure.title, float(r.score),
              float(r.importance) if r.importance is not None else "", float(r.urgency) if r.urgency is not None

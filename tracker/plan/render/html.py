@@ -1,0 +1,40 @@
+"""HTML of the plan: the page in the app, the printable document, and the source of the PDF."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import get_locale
+
+from tracker.plan import texts
+from tracker.plan.texts import document_title, t
+
+TEMPLATE = "plan/print.html"
+STYLESHEET = "css/plan-print.css"
+
+
+def html_context(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None,
+                 image_urls: dict[str, str] | None = None, comment_counts: dict[str, int] | None = None,
+                 review: dict | None = None) -> dict:
+    """What the document templates need; images without a URL are inlined as data URLs."""
+    urls = dict(image_urls or {})
+    for key, data in (images or {}).items():
+        urls.setdefault(key, "data:image/png;base64," + base64.b64encode(data).decode())
+    return {"doc": doc, "marked": marked, "chart_urls": urls, "tx": texts, "t": t,
+            "comment_counts": comment_counts or {}, "doc_title": document_title(doc), "review": review}
+
+
+def render_page(**context) -> str:
+    """The print template, with or without a request (exports also run from the CLI or a job)."""
+    css_href = None
+    if not context.get("pdf"):
+        css_href = url_for("static", filename=STYLESHEET) if has_request_context() else None
+    return current_app.jinja_env.get_template(TEMPLATE).render(
+        css_href=css_href, doc_lang=str(get_locale() or "de"), **context)
+
+
+def to_html(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None) -> str:
+    """A complete HTML document (printable; also the PDF's source)."""
+    return render_page(pdf=False, **html_context(doc, marked=marked, images=images))

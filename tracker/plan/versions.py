@@ -1,0 +1,166 @@
+"""Plan versions: freezing the generated document, submitting, approving; the plan's free texts.
+
+Every step is the steering group's (admins included) for the version's process; each action
+declares that right with @guarded, so the page, the API and the CLI are refused alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.audit.services import record
+from tracker.errors import IllegalTransition, Invalid, StaleVersion
+from tracker.extensions import db
+from tracker.goals import services as goals
+from tracker.goals.models import GuidingGoal
+from tracker.model_types import utcnow
+from tracker.permissions import guarded
+from tracker.plan import charts, generator
+from tracker.plan.models import PlanStatus, PlanVersion, PlanVersionFile
+from tracker.plan.permissions import can_edit_plan, can_edit_texts, can_edit_version
+from tracker.plan.signals import plan_version_approved, plan_version_frozen, plan_version_submitted
+from tracker.plan.texts import document_locale
+from tracker.processes.models import Phase, Process
+
+ONLY_STEERING = _l("Only the steering group shapes the plan.")
+# The free texts of the plan, per kind of object that holds them.
+TEXT_FIELDS: dict[type, frozenset[str]] = {Process: frozenset({"foreword"}),
+                                           GuidingGoal: frozenset({"introduction", "objective"})}
+CHART_FILE = "chart-{key}.png"
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def acting_user(by):
+    """The user to store as creator or approver (None for the system)."""
+    return by if by is not None and getattr(by, "is_authenticated", False) and by.id is not None else None
+
+
+@guarded(can_edit_plan, ONLY_STEERING)
+def freeze(process: Process, label: str, *, by, kind: str = generator.PLAN) -> PlanVersion:
+    """Freeze the generated document into a new version (status draft) and render its charts once."""
+    label = (label or "").strip()
+    if not label:
+        raise Invalid(_("Please give the version a label."), "label")
+    content = generator.build(process, kind, label=label)
+    number = (db.session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.process_id == process.id))
+              or 0) + 1
+    version = PlanVersion(process=process, number=number, label=label, status=PlanStatus.DRAFT, content=content,
+                          content_hash=content_hash(content), created_by=acting_user(by))
+    db.session.add(version)
+    db.session.flush()
+    with force_locale(document_locale()):
+        images = charts.render(content["charts"])
+    for key, data in images.items():
+        db.session.add(PlanVersionFile(plan_version_id=version.id, name=CHART_FILE.format(key=key),
+                                       media_type="image/png", data=data))
+    record("create", version, by=by, summary=f"plan version “{label}”")
+    plan_version_frozen.send(version, by=by)
+    return version
+
+
+def _set_status(version: PlanVersion, to: PlanStatus, *, by, **fields) -> None:
+    record("transition", version, by=by, summary=f"{version.status.value} → {to.value}",
+           changes={"status": [version.status.value, to.value]})
+    version.status = to
+    for name, value in fields.items():
+        setattr(version, name, value)
+
+
+@guarded(can_edit_version, ONLY_STEERING)
+def submit(version: PlanVersion, *, by) -> None:
+    """A draft goes under review: the steering group comments on it."""
+    if version.status != PlanStatus.DRAFT:
+        raise IllegalTransition(_("Only a draft can be submitted for review."))
+    _set_status(version, PlanStatus.IN_REVIEW, by=by, submitted_at=utcnow())
+    plan_version_submitted.send(version, by=by)
+
+
+@guarded(can_edit_version, ONLY_STEERING)
+def approve(version: PlanVersion, *, by) -> None:
+    """Approve a version under review; the previously approved version of the process is superseded."""
+    if version.status != PlanStatus.IN_REVIEW:
+        raise IllegalTransition(_("Only a version under review can be approved."))
+    superseded = list(db.session.scalars(select(PlanVersion).where(
+        PlanVersion.process_id == version.process_id, PlanVersion.status == PlanStatus.APPROVED,
+        PlanVersion.id != version.id)))
+    for previous in superseded:
+        _set_status(previous, PlanStatus.SUPERSEDED, by=by, superseded_at=utcnow())
+    _set_status(version, PlanStatus.APPROVED, by=by, approved_by=acting_user(by), approved_at=utcnow())
+    if version.process.phase.position < Phase.IMPLEMENTATION.position:
+        version.process.phase = Phase.IMPLEMENTATION
+    plan_version_approved.send(version, superseded=superseded, by=by)
+
+
+def approved_version(process: Process) -> PlanVersion | None:
+    return db.session.scalar(select(PlanVersion).where(PlanVersion.process_id == process.id,
+                                                       PlanVersion.status == PlanStatus.APPROVED))
+
+
+def versions(process: Process, limit: int | None = None) -> list[PlanVersion]:
+    """The process's versions, newest first (the `limit` newest)."""
+    return list(db.session.scalars(select(PlanVersion).where(PlanVersion.process_id == process.id)
+                                   .order_by(PlanVersion.number.desc()).limit(limit)))
+
+
+def chart_images(version: PlanVersion) -> dict[str, bytes]:
+    """{chart key: PNG} rendered when the version was frozen."""
+    prefix, suffix = CHART_FILE.split("{key}")
+    rows = db.session.execute(select(PlanVersionFile.name, PlanVersionFile.data).where(
+        PlanVersionFile.plan_version_id == version.id, PlanVersionFile.name.like(f"{prefix}%")))
+    return {name.removeprefix(prefix).removesuffix(suffix): data for name, data in rows}
+
+
+def version_file(version: PlanVersion, name: str) -> PlanVersionFile | None:
+    return db.session.scalar(select(PlanVersionFile).where(PlanVersionFile.plan_version_id == version.id,
+                                                           PlanVersionFile.name == name))
+
+
+def chart_file(version: PlanVersion, key: str) -> PlanVersionFile | None:
+    return version_file(version, CHART_FILE.format(key=key))
+
+
+# --- the free texts ---------------------------------------------------------------------------------
+
+@guarded(can_edit_texts, ONLY_STEERING)
+def save_text(obj: Process | GuidingGoal, *, expected_version: int, by, **texts: str) -> None:
+    """Save free texts of the plan: a process's foreword, a guiding goal's introduction and objective.
+
+    A stale version (someone saved in between) is a conflict, not a lost edit.
+    """
+    unknown = set(texts) - TEXT_FIELDS[type(obj)]
+    if unknown:
+        raise Invalid(_("This text is not part of the plan."), sorted(unknown)[0])
+    try:
+        if isinstance(obj, GuidingGoal):
+            goals.update(obj, expected_version=expected_version, by=by, **texts)
+        else:
+            _save_foreword(obj, texts, expected_version=expected_version, by=by)
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(obj)
+        raise StaleVersion(obj, version=obj.version) from None
+
+
+def _save_foreword(process: Process, texts: dict[str, str], *, expected_version: int, by) -> None:
+    if process.version != expected_version:
+        raise StaleVersion(process, version=process.version)
+    changes = {name: [getattr(process, name) or "", text] for name, text in texts.items()
+               if (getattr(process, name) or "") != text}
+    if not changes:
+        return
+    for name, (_old, text) in changes.items():
+        setattr(process, name, text)
+    record("update", process, by=by, summary="plan text " + ", ".join(changes), changes=changes)
