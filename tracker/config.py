@@ -34,7 +34,10 @@ class Config:
 
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     RATELIMIT_ENABLED = True
-    RATELIMIT_LOGIN = "10 per minute"
+    RATELIMIT_LOGIN = "10 per minute"  # login form posts per address (Flask-Limiter)
+    # Failed logins counted in the database, shared by every server process.
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
     # Writes through the API, per token: enough for scripts replaying a workshop year, not for a flood.
     API_WRITE_LIMIT = "25 per second;3000 per hour"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from tracker.extensions import db, login_manager
+from tracker.accounts import logins
+from tracker.extensions import login_manager
 from tracker.urls import trusted_hosts
 
 # Scripts only from our own files (no inline script, no eval). Styles may be set inline: plotly.js
@@ -42,14 +43,4 @@ def init_app(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    @login_manager.user_loader
-    def _load_user(user_id: str):
-        from tracker.accounts.models import User
-
-        identifier, _, token = user_id.partition(":")
-        if not identifier.isdigit():
-            return None
-        user = db.session.get(User, int(identifier))
-        if user is None or not token or user.session_token != token or not user.is_active:
-            return None
-        return user
+    login_manager.user_loader(logins.user_for)

@@ -48,8 +48,15 @@ class User(UserMixin, db.Model):
         secondary="hub_moderator", back_populates="moderators", order_by="Hub.position"
     )
 
+    # The login this request runs under (set by the login and by the user loader); not a column.
+    current_login = None  # a Login
+    _login_key = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """What the session and the remember-me cookie carry: the user and the key of one login."""
+        if self._login_key is None:
+            raise RuntimeError("log in through tracker.accounts.logins.start(), which records the login")
+        return f"{self.id}:{self._login_key}"
 
     @property
     def is_active(self) -> bool:
@@ -73,3 +80,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+class Login(db.Model):
+    """One device's login. The session and remember-me cookies name it; logging out deletes it, so a
+    copied cookie stops working. It is valid only while the user's session_token is the one it was
+    made under, so rotating that token ("log out everywhere", a new password) ends every login."""
+
+    __tablename__ = "login"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the key in the cookie
+    session_token: Mapped[str] = mapped_column(String(64))
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()

@@ -6,7 +6,6 @@ Web views (login, profile, user administration) and the CLI call these; `create_
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from collections.abc import Iterable
 
@@ -18,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from tracker.accounts import logins, throttle
 from tracker.accounts.models import Role, User
 from tracker.accounts.signals import set_password_link_created
 from tracker.audit.services import changed_fields, record
@@ -64,19 +64,20 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise Invalid(problem, "password")
     user.password_hash = hash_password(password)
-    user.session_token = secrets.token_hex(16)
+    logins.end_all(user)
 
 
-def check_password(user: User | None, password: str) -> bool:
-    """Constant-ish time whether or not the user exists, so timing does not reveal emails."""
+def check_password(user: User | None, password: str, *, active_only: bool = False) -> bool:
+    """Whether the password is the user's: always exactly one Argon2 verification, for unknown,
+    deactivated and password-less accounts alike, so the time taken reveals nothing about the account."""
     hasher = _hasher()
-    if user is None or not user.password_hash:
-        with contextlib.suppress(VerificationError):
-            hasher.verify(_dummy_hash(), password + "x")
-        return False
+    usable = (user is not None and bool(user.password_hash)
+              and (user.is_active or not active_only))
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash if usable else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
+        return False
+    if not usable:
         return False
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hasher.hash(password)
@@ -101,16 +102,19 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).join(User.person).where(Person.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, else None (and the failure is audited)."""
+def authenticate(email: str, password: str, *, address: str | None = None) -> User | None:
+    """The active user with this email and password, else None (and the failure is audited).
+
+    Raises TooManyAttempts while the account or the address has failed too often lately; the count
+    lives in the database, so every server process sees the same.
+    """
+    email = normalise_email(email)
+    throttle.check(email, address)
     user = user_by_email(email)
-    if user is not None and user.is_active and check_password(user, password):
+    if check_password(user, password, active_only=True):
         user.last_login_at = utcnow()
         return user
-    if user is None:
-        check_password(None, password)
-    record("login_failed", object_type="user", object_id=user.id if user else None,
-           summary=normalise_email(email)[:120])
+    record("login_failed", object_type="user", object_id=user.id if user else None, summary=email[:120])
     db.session.commit()
     return None
 

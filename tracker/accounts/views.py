@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from tracker.accounts import services
+from tracker.accounts import logins, services, throttle
 from tracker.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, SetPasswordForm
 from tracker.audit.services import record
 from tracker.errors import Invalid
@@ -36,7 +36,13 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_safe_next(form.next.data))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data, address=request.remote_addr)
+        except throttle.TooManyAttempts as refused:
+            flash(_("Too many failed logins. Please wait a while and try again."), "error")
+            response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
         if user is None:
             flash(_("Email or password is not correct."), "error")
             return render_template("accounts/login.html", form=form), 401
@@ -44,7 +50,7 @@ def login():
         session.clear()  # a fresh session at login: nothing from before survives
         if locale:
             session["locale"] = locale
-        login_user(user, remember=form.remember.data)
+        logins.start(user, remember=form.remember.data)
         record("login", user, by=user)
         db.session.commit()
         return redirect(_safe_next(form.next.data))
@@ -54,10 +60,27 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """End this device's login on the server: a copied session or remember-me cookie stops working."""
+    logins.end(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.home"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    """End every login of the user, on every device (this one included)."""
+    user = current_user._get_current_object()
+    logins.end_all(user)
+    record("logout_everywhere", user, by=user)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are logged out on every device."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -94,8 +117,8 @@ def change_password():
                 form.password.errors.append(str(error))
             else:
                 record("password_changed", current_user, by=current_user)
+                logins.start(current_user._get_current_object())  # stay logged in here, with a new login
                 db.session.commit()
-                login_user(current_user._get_current_object())  # stay logged in here: new session token
                 flash(_("Your password is changed. Other devices have been logged out."), "success")
                 return redirect(url_for(".profile"))
     return render_template("accounts/profile.html", form=profile_form, password_form=form), 400
