@@ -10,6 +10,7 @@ from tracker.extensions import db
 from tracker.hubs.models import Hub, HubMembership
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization
+from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process
 
 
@@ -80,6 +81,7 @@ def remove_delegate(membership: HubMembership, person, *, by=None) -> None:
 
 
 def add_delegate(membership: HubMembership, person, *, by=None) -> None:
+    refuse_anonymised(person, "person_id")
     if person not in membership.delegates:
         membership.delegates.append(person)
         record("update", membership, by=by, summary=f"delegate {person.id} added",
