@@ -241,7 +241,7 @@ def test_a_namesake_keeps_their_name(world):
     assert "Anna" not in summaries[theirs[anna.id]]
 
 
-def test_anonymised_person_is_never_mailed_invited_or_chosen_again(client, world, login, smtp):  # noqa: F811
+def test_anonymised_person_is_never_mailed_invited_or_chosen_again(client, world, login, bearer, smtp):  # noqa: F811
     person = world.company_a.person
     attendance.invite_all(world.session_a, by=world.moderator_a)
     db.session.commit()
@@ -267,7 +267,12 @@ def test_anonymised_person_is_never_mailed_invited_or_chosen_again(client, world
     db.session.rollback()
     assert person not in membership.delegates
 
-    login(world.moderator_a)  # the roll call offers no way to add them either
+    response = client.put(f"/api/v1/sessions/{other.id}/attendance", headers=bearer(world.moderator_a),
+                          json=[{"person_id": person.id, "status": "attended"}])
+    assert response.status_code == 400 and "person_id" in response.get_json()["error"]["fields"]
+    assert db.session.scalar(select(Attendance).where(Attendance.session_id == other.id)) is None
+
+    login(world.moderator_a)  # the page offers no way to make them an owner either
     response = client.post(f"/sessions/{world.session_a.id}/action-items",
                            data={"item-text": "Nacharbeit", "item-owner_id": person.id})
     assert response.status_code == 302

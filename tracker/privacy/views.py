@@ -72,6 +72,8 @@ def _confirmation(person: Person, form: AnonymiseForm, status: int = 200):
 @login_required
 def confirm_anonymise(person_id: int):
     person = load(Person, person_id, services.anonymise.allowed)
+    if person.anonymised_at is not None:
+        return redirect(url_for(".person", person_id=person.id))
     return _confirmation(person, AnonymiseForm())
 
 
