@@ -12,8 +12,8 @@ Left out on purpose:
 - `plan_version` and `plan_version_file`: a frozen version never changes (its hash proves it), and
   the plan generator puts no person into it.
 
-A search is case-insensitive for ASCII letters on every engine; other letters are found in the
-spellings given (as written, lower, upper and title case), which covers how names are typed.
+SQLite's lower() folds only A–Z, so every word is searched as written, in lower, upper and title
+case, each lowered as either engine lowers; the replacement itself is case-insensitive.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import string
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,7 @@ SKIPPED_TABLES = frozenset({"person", "organization", "plan_version", "plan_vers
 TEXT_BLOBS = frozenset({("outbox_mail", "ics")})
 # Shorter words would hit ordinary text.
 MIN_LENGTH = 4
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def usable(words: Iterable[str | None], *, min_length: int = MIN_LENGTH) -> list[str]:
@@ -68,11 +70,23 @@ def _escaped(word: str) -> set[str]:
     return {word, str(escape(word)), html.escape(word)}
 
 
-def _spellings(word: str) -> set[str]:
-    """Lower-cased search strings for LIKE: as stored in text, in HTML and in JSON."""
+def lowered(text: str) -> set[str]:
+    """The text as the database's lower() gives it: every letter (PostgreSQL), or only A–Z (SQLite)."""
+    return {text.lower(), text.translate(_ASCII_LOWER)}
+
+
+def written(word: str) -> set[str]:
+    """The ways a word is typed: as given, lower, upper and title case."""
+    return {word, word.lower(), word.upper(), word.title()}
+
+
+def spellings(word: str) -> set[str]:
+    """Search strings for `lower(column) LIKE`: every way of writing the word, as stored in text,
+    in HTML and in JSON, lowered as either engine lowers."""
     result = set()
-    for form in {word, word.lower(), word.upper(), word.title()}:
-        result |= {f.lower() for f in _escaped(form)} | {json.dumps(form)[1:-1].lower()}
+    for form in written(word):
+        for stored in (*_escaped(form), json.dumps(form)[1:-1]):
+            result |= lowered(stored)
     return result
 
 
@@ -111,7 +125,7 @@ def replace_everywhere(words: Iterable[str | None], replacement: str) -> dict[st
     if not words:
         return {}
     found = pattern(words)
-    spellings = sorted({s for word in words for s in _spellings(word)})
+    searched = sorted({s for word in words for s in spellings(word)})
     changed: dict[str, int] = {}
     for table in db.metadata.sorted_tables:
         if table.name in SKIPPED_TABLES or not table.primary_key.columns:
@@ -126,7 +140,7 @@ def replace_everywhere(words: Iterable[str | None], replacement: str) -> dict[st
                 continue
             searchable = _searchable(column, kind)
             rows = db.session.execute(select(*keys, column).where(
-                or_(*[searchable.contains(s, autoescape=True) for s in spellings]))).all()
+                or_(*[searchable.contains(s, autoescape=True) for s in searched]))).all()
             count = 0
             for *key, value in rows:
                 if kind == "blob":

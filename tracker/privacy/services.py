@@ -149,8 +149,9 @@ def _import_rows_of(traces: Traces, *, names_too: bool) -> list[tuple[ImportBatc
     if not words:
         return []
     text = func.lower(cast(ImportBatch.rows, Text))
+    searched = {s for word in words for s in scrub.spellings(word)}
     batches = db.session.scalars(select(ImportBatch).where(
-        or_(*[text.contains(w.lower(), autoescape=True) for w in words]))).all()
+        or_(*[text.contains(s, autoescape=True) for s in searched]))).all()
     emails, names = traces.emails_lower, {_normal(n) for n in traces.names}
     found = []
     for batch in batches:
@@ -185,9 +186,9 @@ def borne_by_others(person: Person, traces: Traces) -> Traces:
     others = Traces()
     if traces.names:
         wanted = {_normal(n): n for n in traces.names}
+        searched = {low for name in traces.names for form in scrub.written(name) for low in scrub.lowered(form)}
         for name in db.session.scalars(select(Person.name).where(
-                Person.id != person.id, Person.anonymised_at.is_(None),
-                func.lower(Person.name).in_({n.lower() for n in traces.names}))):
+                Person.id != person.id, Person.anonymised_at.is_(None), func.lower(Person.name).in_(searched))):
             if _normal(name) in wanted:
                 others.names.add(wanted[_normal(name)])
     if traces.emails:
