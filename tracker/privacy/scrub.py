@@ -10,7 +10,8 @@ Left out on purpose:
 - `person` and `organization`: other people may bear the same name, and an organisation's name is
   the organisation's (its unique key is derived from it);
 - `plan_version` and `plan_version_file`: a frozen version never changes (its hash proves it), and
-  the plan generator puts no person into it.
+  the plan generator puts no person into it;
+- hashes, tokens and keys (password and token hashes, session and claim tokens, dedup keys).
 
 SQLite's lower() folds only A–Z, so every word is searched as written, in lower, upper and title
 case, each lowered as either engine lowers; the replacement itself is case-insensitive.
@@ -90,8 +91,13 @@ def spellings(word: str) -> set[str]:
     return result
 
 
+def _secret_or_key(column) -> bool:
+    """Hashes, tokens and lookup keys: never text about anyone, and changing one would break it."""
+    return column.name.endswith(("_hash", "_token", "_key")) or column.name == "prefix"
+
+
 def _kind(table: Table, column) -> str | None:
-    if column.primary_key or isinstance(column.type, Enum):
+    if column.primary_key or isinstance(column.type, Enum) or _secret_or_key(column):
         return None
     if isinstance(column.type, JSON):
         return "json"
