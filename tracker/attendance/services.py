@@ -23,6 +23,7 @@ from tracker.hubs.models import HubMembership, membership_delegate
 from tracker.organizations.models import Organization, OrganizationType, Person
 from tracker.organizations.services import find_or_create_organization, find_or_create_person
 from tracker.permissions import can_edit_session, guarded
+from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process, process_partner
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
@@ -129,11 +130,15 @@ def _apply(attendance: Attendance, status: AttendanceStatus, *, by) -> bool:
 
 
 def _ensure(session: Session, person: Person, status: AttendanceStatus | None, *, by) -> tuple[Attendance, bool]:
-    """The person's attendance of the session, created (default invited) or set to status; and whether it changed."""
+    """The person's attendance of the session, created (default invited) or set to status; and whether it changed.
+
+    Anonymised people are not added to a session (Invalid); an attendance they had keeps counting.
+    """
     attendance = db.session.scalar(
         select(Attendance).where(Attendance.session_id == session.id, Attendance.person_id == person.id)
     )
     if attendance is None:
+        refuse_anonymised(person, "person_id")
         attendance = Attendance(session_id=session.id, person=person, status=status or AttendanceStatus.INVITED)
         db.session.add(attendance)
         db.session.flush()

@@ -27,6 +27,7 @@ from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, Person
 from tracker.organizations.names import clean_name, name_key
 from tracker.permissions import can_manage_hub, guarded, is_steering, represents
+from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process
 
 __all__ = [
@@ -240,6 +241,7 @@ def move_to_hub(organization: Organization, hub: Hub, *, by) -> HubMembership:
 @guarded(can_manage_delegates, NOT_YOURS)
 def add_delegate(membership: HubMembership, person: Person, *, by) -> None:
     """Add a delegate, who must be a person of the membership's organisation (they get the hub's invitations)."""
+    refuse_anonymised(person, "delegate_ids")
     if person.organization_id != membership.organization_id:
         raise Invalid(_("%(person)s is not a person of %(organization)s; only its own people can be its delegates.",
                         person=person.name, organization=membership.organization.name), "delegate_ids")

@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
 from tracker.mail.models import MailKind, MailPreference, MailStatus, OutboxMail
@@ -201,6 +202,8 @@ def send_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
             if token is None:
                 continue
             mail = db.session.get(OutboxMail, mail_id)
+            if mail is None:  # deleted since: its recipient was anonymised
+                continue
             try:
                 message = _message(mail)
             except Exception as error:  # this mail cannot be built: retrying will not help; the others go on
@@ -234,7 +237,10 @@ def send_due(now: datetime | None = None, limit: int = 100) -> dict[str, int]:
                 mail.sent_at = now
                 mail.attempts += 1
                 counts["sent"] += 1
-            db.session.commit()
+            try:
+                db.session.commit()
+            except StaleDataError:  # deleted while it was being sent (its recipient was anonymised)
+                db.session.rollback()
     finally:
         if client is not None:
             with contextlib.suppress(OSError, smtplib.SMTPException):

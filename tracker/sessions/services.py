@@ -21,6 +21,7 @@ from tracker.hubs.models import Hub
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
 from tracker.permissions import can_edit_session, can_manage_hub, guarded, is_steering, moderates
+from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process
 from tracker.sessions.models import ActionItem, MinutesRevision, MinutesStatus, Session, SessionKind, SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed, session_scheduled
@@ -222,6 +223,7 @@ def add_action_item(session: Session, *, text: str, owner: Person | None, due_on
     text = " ".join((text or "").split())
     if not text:
         raise Invalid(_("Please say what is to be done."), "text")
+    refuse_anonymised(owner, "owner_id")
     item = ActionItem(session=session, text=text, owner=owner, due_on=due_on)
     db.session.add(item)
     db.session.flush()
