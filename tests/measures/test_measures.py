@@ -8,8 +8,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from tests import factories
-from tracker.extensions import db
 from tracker.errors import IllegalTransition
+from tracker.extensions import db
 from tracker.measures import queries, services
 from tracker.measures.models import Measure, MeasureComment, MeasureStatus
 

@@ -231,6 +231,7 @@ class TestMergeRefuses:
             services.merge_into_new(world.process, [world.measure_a, world.measure_b], by=world.moderator_a,
                                     title="Zusammen")
         assert world.measure_b.status == MeasureStatus.IDEA
+        assert _count("Zusammen") == 0  # refused before the new measure is written
 
     def test_companies(self, world):
         with pytest.raises(NotAllowed):
@@ -358,6 +359,7 @@ def test_company_merge_and_unmerge_pages_are_refused(client, world, login):
     response = client.post(f"/processes/{world.process.id}/measures/merge",
                            data={"source_ids": [world.measure_a.id], "new_title": "Zusammen"})
     assert response.status_code == 403 and _count("Zusammen") == 0
+    assert client.post(f"/processes/{world.process.id}/measures/merge", data={}).status_code == 403  # before the form
     assert client.post(f"/measures/{world.measure_a.id}/unmerge").status_code == 403
 
 
