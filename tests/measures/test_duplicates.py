@@ -4,7 +4,7 @@ import pytest
 
 from tests import factories
 from tracker.extensions import db
-from tracker.measures.services import similar_measures
+from tracker.measures.duplicates import similar_measures
 
 UNRELATED = [
     "Gewerbeflächenpool für Handwerksbetriebe", "Schnellere Baugenehmigungen", "Lkw-Parkplätze an Gewerbegebieten",

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tracker.accounts.models import Role
+from tracker.errors import AppError, IllegalTransition, Invalid
 from tracker.extensions import db
 from tracker.measures import workflow
 from tracker.measures.models import MeasureStatus as S
@@ -71,7 +72,7 @@ def test_transition_table(world, cast, source, role):
             assert measure.status == to, to
             assert (step.from_status, step.to_status, step.by_id) == (source, to, users[role].id)
         else:
-            with pytest.raises(workflow.WorkflowError) as refused:
+            with pytest.raises(AppError) as refused:
                 workflow.transition(measure, to, by=users[role], reason="Weil")
             assert str(refused.value), to
             db.session.rollback()
@@ -82,7 +83,7 @@ def test_transition_table(world, cast, source, role):
 
 def test_illegal_step_names_the_possible_ones(world, cast):
     users, _org, _goal = cast
-    with pytest.raises(workflow.IllegalTransition) as refused:
+    with pytest.raises(IllegalTransition) as refused:
         workflow.transition(world.measure_a, S.ADOPTED, by=users["steering"])
     assert "Prüfung" in str(refused.value) and "Zurückgezogen" in str(refused.value)
 
@@ -90,7 +91,7 @@ def test_illegal_step_names_the_possible_ones(world, cast):
 def test_prioritised_is_set_only_by_closing_a_round(world, cast):
     users, _org, _goal = cast
     world.measure_a.status = S.PROPOSAL
-    with pytest.raises(workflow.IllegalTransition):
+    with pytest.raises(IllegalTransition):
         workflow.transition(world.measure_a, S.PRIORITISED, by=users["steering"])
     workflow.transition(world.measure_a, S.PRIORITISED, by=users["steering"], system=True)
     assert world.measure_a.status == S.PRIORITISED
@@ -103,7 +104,7 @@ def test_prioritised_is_set_only_by_closing_a_round(world, cast):
 def test_requirements_are_named_per_field(world, cast, source, to, field):
     users, _org, _goal = cast
     world.measure_a.status = source
-    with pytest.raises(workflow.MissingRequirement) as missing:
+    with pytest.raises(Invalid) as missing:
         workflow.transition(world.measure_a, to, by=users["steering"], reason="")
     assert field in missing.value.fields
     assert world.measure_a.status == source

@@ -70,6 +70,7 @@ def _decimal(text: str | None) -> Decimal | None:
     return value
 
 
+@bp.app_template_global()
 def measure_tracking(measure: Measure, user) -> dict:
     """What the measure page shows of its implementation (and the forms, for those who may report)."""
     may = services.can_report(user, measure)

@@ -7,7 +7,10 @@ from wtforms.validators import InputRequired, Length, Optional
 
 
 class MeasureForm(FlaskForm):
+    """The view removes the fields the user may not set (proposer, organisations, focus flag)."""
+
     hub_id = SelectField(_l("Hub"), coerce=int, validate_choice=True)
+    proposer_organization_id = SelectField(_l("Proposed by"), coerce=int, validate_choice=True)
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     description = TextAreaField(_l("What we do"), validators=[Optional(), Length(max=20_000)])
     approach = TextAreaField(_l("How we do it"), validators=[Optional(), Length(max=20_000)])

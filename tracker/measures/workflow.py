@@ -1,7 +1,9 @@
 """The life of a measure: which status may follow which, who may move it, and what that needs.
 
-One table (DESIGN.md), used by the web pages, the API and the CLI alike. Merging is not a plain
-transition: tracker.measures.services.merge/unmerge do it and record it here.
+One table (DESIGN.md), used by the web pages, the API and the CLI alike. Refusals are those of
+tracker.errors: no such step (IllegalTransition, 409, naming the possible ones), not this user's
+step (NotAllowed, 403), something missing (Invalid, 400, per field). Merging is not a plain
+transition: tracker.measures.services.merge/unmerge do it and record it here (record_step).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.audit.services import record
+from tracker.errors import AppError, IllegalTransition, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
 from tracker.measures.signals import measure_transitioned
-from tracker.permissions import is_steering, moderates, represents
+from tracker.permissions import can_view_measure, guarded, is_steering, moderates, represents
 
 S = MeasureStatus
 
@@ -78,32 +81,6 @@ NEED_FIELDS = {Need.REASON: "reason", Need.PRIMARY_GOAL: "primary_goal_id",
                Need.RESPONSIBLE: "responsible_organization_ids"}
 
 
-class WorkflowError(Exception):
-    status = 400
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.fields = fields or {}
-
-
-class IllegalTransition(WorkflowError):
-    """The table has no such step (HTTP 409); the message names the steps that are possible."""
-
-    status = 409
-
-
-class NotAllowed(WorkflowError):
-    """The step exists, but not for this user (HTTP 403)."""
-
-    status = 403
-
-
-class MissingRequirement(WorkflowError):
-    """The step needs something the measure or the request lacks (HTTP 400, per field)."""
-
-    status = 400
-
-
 def actors(measure: Measure, user) -> set[Actor]:
     """What the user is towards this measure."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -138,11 +115,11 @@ def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
         raise IllegalTransition(
             _("A measure cannot go from “%(source)s” to “%(target)s”. Possible next steps: %(steps)s.",
               source=label(measure.status), target=label(to), steps=_names(allowed_next(measure, by))),
-            {"to": "not allowed from the current status"})
+            "to")
     if rule.system_only and not system:
         raise IllegalTransition(
             _("“%(target)s” is set by closing a prioritisation round, not by hand.", target=label(to)),
-            {"to": "set by a prioritisation round"})
+            "to")
     if not rule.actors & actors(measure, by):
         raise NotAllowed(_("You may not move this measure to “%(target)s”.", target=label(to)))
     lacking = {
@@ -152,11 +129,11 @@ def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
     }
     missing = {NEED_FIELDS[need]: str(NEED_MESSAGES[need]) for need in rule.needs if lacking[need]}
     if missing:
-        raise MissingRequirement(" ".join(missing.values()), missing)
+        raise Invalid(" ".join(missing.values()), fields=missing)
     return rule
 
 
-def _record(measure: Measure, source: MeasureStatus | None, to: MeasureStatus, *, by, reason: str = "",
+def record_step(measure: Measure, source: MeasureStatus | None, to: MeasureStatus, *, by, reason: str = "",
             action: str = "transition") -> MeasureTransition:
     step = MeasureTransition(measure=measure, from_status=source, to_status=to, reason=reason.strip(),
                              by_id=getattr(by, "id", None) if getattr(by, "is_authenticated", False) else None)
@@ -166,31 +143,22 @@ def _record(measure: Measure, source: MeasureStatus | None, to: MeasureStatus, *
     return step
 
 
+@guarded(can_view_measure)
 def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
                system: bool = False) -> MeasureTransition:
-    """Move the measure if the table allows it, and record who did it, when and why."""
+    """Move the measure if the table allows it, and record who did it, when and why.
+
+    Whoever sees the measure may ask; the table decides whether this user may take this step
+    (NotAllowed), whether the step exists (IllegalTransition) and what it needs (Invalid per field).
+    """
     check(measure, to, by=by, reason=reason, system=system)
     source = measure.status
     measure.status = to
-    step = _record(measure, source, to, by=by, reason=reason or "")
+    step = record_step(measure, source, to, by=by, reason=reason or "")
     db.session.flush()  # the step's id identifies it for the mail it may cause
     measure_transitioned.send(measure, step=step, previous=source, by=by)
     return step
 
 
-def create_measure(process, *, by, **fields) -> Measure:
-    """A new measure in status idea, with the first step of its history."""
-    goals = fields.pop("goals", None)
-    responsible = fields.pop("responsible_organizations", None)
-    partners = fields.pop("partner_organizations", None)
-    measure = Measure(process=process, status=S.IDEA, created_by_id=getattr(by, "id", None), **fields)
-    if goals is not None:
-        measure.goals = goals
-    if responsible is not None:
-        measure.responsible_organizations = responsible
-    if partners is not None:
-        measure.partner_organizations = partners
-    db.session.add(measure)
-    db.session.flush()
-    _record(measure, None, S.IDEA, by=by, action="create")
-    return measure
+# Transitional: tracker.prioritisation still catches this name; it is the one error family now.
+WorkflowError = AppError
