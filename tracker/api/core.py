@@ -218,24 +218,3 @@ PAGE_QUERY = {
     "per_page": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "description": "page size"},
 }
 
-
-# --- transitional: the resources still using these move to load/check and `referenced` ----------
-
-_BY_STATUS = {400: Invalid, 403: NotAllowed, 409: __import__("tracker.errors", fromlist=["Conflict"]).Conflict}
-
-
-def ApiError(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> AppError:
-    return _BY_STATUS.get(status, AppError)(message, fields=fields, code=code)
-
-
-def require_api(allowed: bool, message: str = "You may not do this.") -> None:
-    if not allowed:
-        raise NotAllowed(message)
-
-
-def get_or_404(model, object_id: int, what: str):
-    return load(model, object_id, message=f"{what} {object_id} does not exist.")
-
-
-def get_referenced(model, object_id: int, field_name: str, what: str):
-    return referenced(model, object_id, field_name, what)

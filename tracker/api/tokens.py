@@ -12,6 +12,7 @@ from tracker.api.models import ApiToken
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.model_types import utcnow
+from tracker.permissions import guarded, is_admin
 
 PREFIX = "mpt_"
 
@@ -44,6 +45,12 @@ def user_for_token(token: str) -> User | None:
     return api_token.user
 
 
+def owns_token(user, api_token: ApiToken) -> bool:
+    """A personal token is revoked by its owner (anonymising a person revokes theirs as the system)."""
+    return getattr(user, "id", None) == api_token.user_id or is_admin(user)
+
+
+@guarded(owns_token)
 def revoke(api_token: ApiToken, *, by) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()

@@ -17,7 +17,7 @@ from tracker.api.core import bp, endpoint
 from tracker.api.models import ApiToken
 from tracker.api.openapi import build_spec
 from tracker.extensions import db
-from tracker.permissions import require
+from tracker.permissions import load
 
 web = Blueprint("api_tokens", __name__)
 
@@ -52,8 +52,7 @@ def token_list():
 @web.post("/profile/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    api_token = db.get_or_404(ApiToken, token_id)
-    require(api_token.user_id == current_user.id)
+    api_token = load(ApiToken, token_id, lambda user, token: user.id == token.user_id)  # only one's own tokens
     tokens.revoke(api_token, by=current_user)
     db.session.commit()
     flash(_("The token is revoked."), "success")

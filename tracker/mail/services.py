@@ -26,6 +26,7 @@ from tracker.extensions import db
 from tracker.mail.models import MailKind, MailPreference, MailStatus, OutboxMail
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
+from tracker.permissions import guarded, is_admin
 from tracker.text import single_line
 from tracker.urls import public_url
 
@@ -259,7 +260,9 @@ def _give_up(mail: OutboxMail, error: Exception) -> None:
     mail.claim_token = None
 
 
-def retry(mail: OutboxMail) -> None:
+@guarded(lambda user, mail: is_admin(user))
+def retry(mail: OutboxMail, *, by) -> None:
+    """Queue a failed mail again (administrators, from the outbox)."""
     mail.status = MailStatus.QUEUED
     mail.next_attempt_at = utcnow()
     mail.attempts = 0

@@ -18,7 +18,7 @@ from tracker.labels import label
 from tracker.mail import events, services
 from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.model_types import utcnow
-from tracker.permissions import is_admin, require
+from tracker.permissions import is_admin, load, require
 from tracker.sessions.models import AttendanceStatus
 
 bp = Blueprint("mail", __name__)
@@ -86,15 +86,13 @@ def outbox():
 @bp.get("/admin/outbox/<int:mail_id>")
 @login_required
 def show_mail(mail_id: int):
-    require(is_admin(current_user))
-    return render_template("mail/mail.html", mail=db.get_or_404(OutboxMail, mail_id))
+    return render_template("mail/mail.html", mail=load(OutboxMail, mail_id, lambda user, _mail: is_admin(user)))
 
 
 @bp.post("/admin/outbox/<int:mail_id>/retry")
 @login_required
 def retry(mail_id: int):
-    require(is_admin(current_user))
-    services.retry(db.get_or_404(OutboxMail, mail_id))
+    services.retry(load(OutboxMail, mail_id, services.retry.allowed), by=current_user)
     db.session.commit()
     flash(_("The mail is queued again."), "success")
     return redirect(url_for(".outbox"))

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.audit.services import record
-from tracker.errors import AppError, IllegalTransition, Invalid, NotAllowed
+from tracker.errors import IllegalTransition, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
@@ -159,6 +159,3 @@ def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = 
     measure_transitioned.send(measure, step=step, previous=source, by=by)
     return step
 
-
-# Transitional: tracker.prioritisation still catches this name; it is the one error family now.
-WorkflowError = AppError
