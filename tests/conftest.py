@@ -11,6 +11,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests import factories
+from tests.ci_policy import (  # noqa: F401 - pytest hooks: skips fail on CI, postgres_only, compiled translations
+    compile_catalogues,
+    pytest_configure,
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+)
 from tracker import create_app
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
@@ -20,7 +27,14 @@ from tracker.organizations.models import Organization, OrganizationType
 from tracker.processes.models import Process
 from tracker.sessions.models import Session
 
+pytest_plugins = ("pytester",)  # tests/test_ci_policy.py runs the session's own hooks on generated tests
+
 _schema_ready: set[str] = set()
+
+
+def pytest_sessionstart(session) -> None:
+    """A fresh checkout has no .mo files: compile them before anything renders a page."""
+    compile_catalogues()
 
 
 def database_url(tmp_path_factory) -> str:
@@ -168,8 +182,8 @@ class World:
     measure_b: Measure
 
 
-@pytest.fixture
-def world(app) -> World:
+def build_world() -> World:
+    """The `world` objects, committed (also used by fixtures that snapshot a richer state)."""
     process = factories.process(name="Masterplan Test")
     partner = factories.organization(name="Wirtschaftsförderung", type=OrganizationType.AGENCY)
     process.partners = [partner]
@@ -195,3 +209,8 @@ def world(app) -> World:
     )
     db.session.commit()
     return world
+
+
+@pytest.fixture
+def world(app) -> World:
+    return build_world()
