@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -49,12 +50,11 @@ def test_database_url(tmp_path_factory) -> str:
     return database_url(tmp_path_factory)
 
 
-@pytest.fixture
-def app_config(test_database_url, tmp_path) -> dict:
-    """Override in a test module to change settings before the app is built."""
+def base_config(database_url: str) -> dict:
+    """The settings every test app starts from."""
     return {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": test_database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -63,6 +63,12 @@ def app_config(test_database_url, tmp_path) -> dict:
         "PASSWORD_MEMORY_COST": 1024,
         "SERVER_NAME": "localhost",
     }
+
+
+@pytest.fixture
+def app_config(test_database_url, tmp_path) -> dict:
+    """Override in a test module to change settings before the app is built."""
+    return base_config(test_database_url)
 
 
 def _empty_all_tables() -> None:
@@ -91,9 +97,10 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+@contextmanager
+def running_app(config: dict):
+    """The app in an app context on a schema made once per database; emptied afterwards."""
+    app = create_app(config)
     app.test_client_class = FreshContextClient
     with app.app_context():
         url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -106,6 +113,12 @@ def app(app_config):
         _empty_all_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    with running_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture
