@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -11,6 +12,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests import factories
+from tests.ci_policy import (  # noqa: F401 - pytest hooks: skips fail on CI, postgres_only, compiled translations
+    compile_catalogues,
+    pytest_configure,
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+)
 from tracker import create_app
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
@@ -20,7 +28,14 @@ from tracker.organizations.models import Organization, OrganizationType
 from tracker.processes.models import Process
 from tracker.sessions.models import Session
 
+pytest_plugins = ("pytester",)  # tests/test_ci_policy.py runs the session's own hooks on generated tests
+
 _schema_ready: set[str] = set()
+
+
+def pytest_sessionstart(session) -> None:
+    """A fresh checkout has no .mo files: compile them before anything renders a page."""
+    compile_catalogues()
 
 
 def database_url(tmp_path_factory) -> str:
@@ -35,12 +50,11 @@ def test_database_url(tmp_path_factory) -> str:
     return database_url(tmp_path_factory)
 
 
-@pytest.fixture
-def app_config(test_database_url, tmp_path) -> dict:
-    """Override in a test module to change settings before the app is built."""
+def base_config(database_url: str) -> dict:
+    """The settings every test app starts from."""
     return {
         "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": test_database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
@@ -49,6 +63,12 @@ def app_config(test_database_url, tmp_path) -> dict:
         "PASSWORD_MEMORY_COST": 1024,
         "SERVER_NAME": "localhost",
     }
+
+
+@pytest.fixture
+def app_config(test_database_url, tmp_path) -> dict:
+    """Override in a test module to change settings before the app is built."""
+    return base_config(test_database_url)
 
 
 def _empty_all_tables() -> None:
@@ -77,9 +97,10 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(app_config):
-    app = create_app(app_config)
+@contextmanager
+def running_app(config: dict):
+    """The app in an app context on a schema made once per database; emptied afterwards."""
+    app = create_app(config)
     app.test_client_class = FreshContextClient
     with app.app_context():
         url = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -92,6 +113,12 @@ def app(app_config):
         _empty_all_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    with running_app(app_config) as app:
+        yield app
 
 
 @pytest.fixture
@@ -168,8 +195,8 @@ class World:
     measure_b: Measure
 
 
-@pytest.fixture
-def world(app) -> World:
+def build_world() -> World:
+    """The `world` objects, committed (also used by fixtures that snapshot a richer state)."""
     process = factories.process(name="Masterplan Test")
     partner = factories.organization(name="Wirtschaftsförderung", type=OrganizationType.AGENCY)
     process.partners = [partner]
@@ -195,3 +222,8 @@ def world(app) -> World:
     )
     db.session.commit()
     return world
+
+
+@pytest.fixture
+def world(app) -> World:
+    return build_world()

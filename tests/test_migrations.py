@@ -34,8 +34,7 @@ def test_migrations_upgrade_an_empty_sqlite_database(tmp_path):
     _assert_upgrade_matches_models(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                    reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+@pytest.mark.postgres_only
 def test_migrations_upgrade_an_empty_postgresql_database():
     base = normalise_database_url(os.environ["TEST_DATABASE_URL"])
     name = f"migrations_{uuid.uuid4().hex[:8]}"
