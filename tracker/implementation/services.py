@@ -17,9 +17,10 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from tracker.audit.services import record
-from tracker.errors import Invalid
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.implementation.models import Indicator, IndicatorValue, Light, Milestone, ProgressUpdate
+from tracker.labels import label
 from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus
 from tracker.permissions import guarded, is_steering, represents
 from tracker.processes.models import Process
@@ -30,14 +31,25 @@ REPORTING = (MeasureStatus.ADOPTED, MeasureStatus.IN_PROGRESS, MeasureStatus.ON_
 PERCENT_RANGE = range(0, 101)
 SUMMARY_LENGTH = 120  # of a title or name in the audit summary
 ONLY_REPORTERS = _l("Only the steering group and the responsible organisations record the implementation of a "
-                    "measure that is being implemented.")
+                    "measure.")
 
 
 def can_report(user, measure: Measure | None) -> bool:
-    """Steering and the responsible organisations' people report on adopted, running or paused measures."""
-    if measure is None or measure.status not in REPORTING:
+    """Steering and the responsible organisations' people record a measure's implementation."""
+    if measure is None:
         return False
     return is_steering(user, measure.process) or any(represents(user, o) for o in measure.responsible_organizations)
+
+
+def is_reporting(measure: Measure) -> bool:
+    """Progress, milestones and values are recorded while the measure is adopted, running or paused."""
+    return measure.status in REPORTING
+
+
+def _require_reporting(measure: Measure) -> None:
+    if not is_reporting(measure):
+        raise Conflict(_("Progress is recorded on adopted measures only (this one is “%(status)s”).",
+                         status=label(measure.status)), "measure")
 
 
 def can_mark_milestone(user, milestone: Milestone) -> bool:
@@ -63,6 +75,7 @@ def _required(text: str, field: str, message: str) -> str:
 @guarded(can_report, ONLY_REPORTERS)
 def report_progress(measure: Measure, *, on: date, percent: int, light: Light, note: str = "", by) -> ProgressUpdate:
     """A dated report: how far (percent), how it goes (traffic light), what happened."""
+    _require_reporting(measure)
     if percent not in PERCENT_RANGE:
         raise Invalid(_("The percentage lies between 0 and 100."), "percent")
     update = ProgressUpdate(measure_id=measure.id, date=on, percent=percent, light=light, note=(note or "").strip(),
@@ -76,6 +89,7 @@ def report_progress(measure: Measure, *, on: date, percent: int, light: Light, n
 
 @guarded(can_report, ONLY_REPORTERS)
 def add_milestone(measure: Measure, *, title: str, due_on: date | None, by) -> Milestone:
+    _require_reporting(measure)
     title = _required(title, "title", _("Please name the milestone."))
     milestone = Milestone(measure_id=measure.id, title=title, due_on=due_on)
     db.session.add(milestone)
@@ -86,6 +100,7 @@ def add_milestone(measure: Measure, *, title: str, due_on: date | None, by) -> M
 
 @guarded(can_mark_milestone, ONLY_REPORTERS)
 def set_milestone_done(milestone: Milestone, done: bool, *, on: date, by) -> None:
+    _require_reporting(milestone.measure)
     milestone.done = done
     milestone.done_on = on if done else None
     record("update", milestone, by=by, changes={"done": done})
@@ -97,6 +112,8 @@ def add_indicator(owner: Measure | Process, *, name: str, unit: str = "", baseli
     """An indicator of a measure, or of the whole process (owner is then the process)."""
     name = _required(name, "name", _("Please name the indicator."))
     measure = owner if isinstance(owner, Measure) else None
+    if measure is not None:
+        _require_reporting(measure)
     indicator = Indicator(process_id=owner.process_id if measure else owner.id,
                           measure_id=measure.id if measure else None, name=name, unit=(unit or "").strip(),
                           baseline=baseline, target=target)
@@ -108,6 +125,8 @@ def add_indicator(owner: Measure | Process, *, name: str, unit: str = "", baseli
 
 @guarded(can_add_value, ONLY_REPORTERS)
 def add_value(indicator: Indicator, *, on: date, value: Decimal, note: str = "", by) -> IndicatorValue:
+    if indicator.measure is not None:
+        _require_reporting(indicator.measure)
     entry = IndicatorValue(indicator_id=indicator.id, date=on, value=value, note=(note or "").strip())
     db.session.add(entry)
     db.session.flush()

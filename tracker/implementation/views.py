@@ -73,7 +73,7 @@ def _decimal(text: str | None) -> Decimal | None:
 @bp.app_template_global()
 def measure_tracking(measure: Measure, user) -> dict:
     """What the measure page shows of its implementation (and the forms, for those who may report)."""
-    may = services.can_report(user, measure)
+    may = services.can_report(user, measure) and services.is_reporting(measure)
     return {
         "may_report": may,
         "milestones": list(db.session.scalars(select(Milestone).where(Milestone.measure_id == measure.id)
