@@ -102,7 +102,8 @@ def endpoint(path: str, method: str, summary: str, *, load: tuple[type, str] | N
     """Register a route on the API blueprint and in the spec.
 
     In this order: authenticate (401), load the object named by `load` (404) and check `check` on it
-    (403), validate the JSON body into `data` (400), call the view with the object first.
+    (403), validate the JSON body into `data` (400), call the view with the object first. A route
+    without an object (creating in a collection) declares `check=` as a predicate on the user alone.
     A view returns a dict (sent as JSON with `status`) or a full Flask response.
     """
     statuses = tuple(sorted({*errors, *((404,) if load else ()), *((403,) if check else ()),
@@ -113,8 +114,6 @@ def endpoint(path: str, method: str, summary: str, *, load: tuple[type, str] | N
     flask_path = path.replace("{", "<int:").replace("}", ">")
     predicate = _predicate(check)
     refusal = getattr(check, "message", None)
-    if check is not None and load is None:
-        raise TypeError(f"{path}: a check needs the object it is asked on (load=...)")
 
     def decorate(view):
         @wraps(view)
@@ -125,6 +124,8 @@ def endpoint(path: str, method: str, summary: str, *, load: tuple[type, str] | N
                 model, argument = load
                 obj = _load_object(model, kwargs.pop(argument), predicate, refusal)
                 args = (obj, *args)
+            elif predicate is not None and not predicate(current_user):
+                raise NotAllowed(refusal or "You may not do this.")
             if body is not None:
                 kwargs["data"] = parse_body(body)
             result = view(*args, **kwargs)

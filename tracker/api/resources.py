@@ -68,8 +68,8 @@ def list_processes():
     return paginated(select(Process).order_by(Process.id), lambda p: dump(ProcessOut, p))
 
 
-@endpoint("/processes", "POST", "Create a process (admins)", body=ProcessIn, response=ProcessOut,
-          errors=(400, 403), tag="processes", status=201)
+@endpoint("/processes", "POST", "Create a process (admins)", check=processes.can_create_processes, body=ProcessIn,
+          response=ProcessOut, tag="processes", status=201)
 def create_process(data: ProcessIn):
     process = processes.create_process(by=current_user, **data.model_dump())
     db.session.commit()
@@ -146,8 +146,8 @@ def list_organizations():
 
 
 @endpoint("/organizations", "POST", "Create an organisation (partners); a name that exists in any spelling is a "
-          "conflict", body=OrganizationIn, response=OrganizationOut, errors=(403, 409), tag="organizations",
-          status=201)
+          "conflict", check=directory.can_create_organizations, body=OrganizationIn, response=OrganizationOut,
+          errors=(409,), tag="organizations", status=201)
 def create_organization(data: OrganizationIn):
     organization = directory.create_organization(by=current_user, **data.model_dump())
     db.session.commit()
@@ -172,7 +172,7 @@ def list_people():
 
 
 @endpoint("/people", "POST", "Create a person (partners; a company representative for their own organisation)",
-          body=PersonIn, response=PersonOut, errors=(403, 409), tag="people", status=201)
+          check=directory.can_add_people, body=PersonIn, response=PersonOut, errors=(409,), tag="people", status=201)
 def create_person(data: PersonIn):
     organization = referenced(Organization, data.organization_id, "organization_id", "Organisation")
     person = directory.create_person(by=current_user, name=data.name, email=data.email, organization=organization,

@@ -39,6 +39,11 @@ def can_add_people_to(user, organization: Organization | None) -> bool:
         organization is not None and represents(user, organization) and user.role == Role.COMPANY)
 
 
+def can_add_people(user) -> bool:
+    """Whether the user may add people to some organisation (their own, for a company representative)."""
+    return can_add_people_to(user, getattr(user, "organization", None))
+
+
 # Finding ------------------------------------------------------------------------------------------
 
 def organization_named(name: str) -> Organization | None:
