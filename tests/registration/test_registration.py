@@ -54,15 +54,17 @@ def test_registration_changes_no_existing_record(client, world, login, bearer):
     """Naming an organisation that has a hub and no consent to be named changes nothing of it."""
     assert not world.org_a.consents_to_be_named
     before = _rows()
-    response = _register(client, world, organization_name="  alpha   GMBH ", hub_id=world.hub_b.id,
-                         consent_named="y")
+    response = _register(client, world, organization_name="  alpha   GMBH ", consent_named="y")
     assert response.status_code == 200 and "Vielen Dank" in response.get_data(as_text=True)
-    response = _register(client, world, name="Otto Offen", email="otto@offen.example",
-                         organization_name="Offen Unbekannt AG", consent_named="y")
-    assert response.status_code == 200
     db.session.expire_all()
     assert _rows() == before
-    assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 2
+    for other in ({"email": "nina2@neu.example", "organization_name": "Alpha GmbH", "hub_id": world.hub_b.id},
+                  {"name": "Otto Offen", "email": "otto@offen.example", "organization_name": "Offen Unbekannt AG",
+                   "consent_named": "y"}):
+        assert _register(client, world, **other).status_code == 200
+    db.session.expire_all()
+    assert _rows() == before
+    assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 3
 
     # Nobody but the administrators sees the names: not the organisation lists, hub pages or the API.
     for user in (world.steering, world.moderator_a, world.company_a):
@@ -247,12 +249,15 @@ def test_a_known_person_of_another_organisation_is_not_moved(client, world, logi
     _register(client, world)
     registration = _request()
     login(world.admin)
-    assert "Beta GmbH" in client.get(f"/admin/registrations/{registration.id}").get_data(as_text=True)
+    page = client.get(f"/admin/registrations/{registration.id}").get_data(as_text=True)
+    assert f'<option selected value="{world.org_b.id}">' in page  # the known person's organisation
     response = client.post(f"/admin/registrations/{registration.id}/approve", data={"organization_id": "new"})
-    assert response.status_code == 409
+    assert response.status_code == 409 and "bekannten Person von Beta GmbH" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Person, known.id).organization_id == world.org_b.id
     assert db.session.scalar(select(Organization).where(Organization.name == "Neu GmbH")) is None
+    approval = services.approve(_request(), by=world.admin, organization=world.org_b, keep_current_hub=True)
+    assert approval.person.id == known.id and approval.membership.hub_id == world.hub_b.id
 
 
 def test_only_administrators_decide(client, world, login):
@@ -332,3 +337,11 @@ def test_registration_types_are_kept(world):
     assert (registration.name, registration.email, registration.function) == ("Ida Idee", "ida@idee.example", None)
     assert (registration.organization_name, registration.organization_type) == (
         "Forschung Institut", OrganizationType.RESEARCH)
+
+
+def test_the_demo_has_registrations_waiting(runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    waiting = services.open_requests()
+    assert [r.name for r in waiting] == ["Jana Wegner", "Tobias Lindner"]
+    assert [o.name for o in services.suggestions(waiting[0])] == ["Rheinblick Medienhaus GmbH"]
+    assert services.suggestions(waiting[1]) == [] and _person("anmeldung.wegner@example.org") is None

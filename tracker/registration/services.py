@@ -86,18 +86,29 @@ def pending_request(process: Process, email: str) -> RegistrationRequest | None:
         RegistrationRequest.status == RequestStatus.PENDING))
 
 
+def likely_match(request: RegistrationRequest) -> Organization | None:
+    """The organisation the request most likely means: that of a known person with its email, else the
+    one with the same name key (any spelling), else None."""
+    known = person_with_email(request.email) if request.email else None
+    if known is not None and known.organization is not None:
+        return known.organization
+    return organization_named(request.organization_name)
+
+
 def suggestions(request: RegistrationRequest) -> list[Organization]:
-    """Known organisations the typed name may mean: the one with the same name key first, then those
-    whose key contains the typed one or is contained in it (keys shorter than four characters, such
-    as "ag", would be contained in everything and are left out)."""
+    """Known organisations the request may mean: the likely match, the one with the same name key, then
+    those whose key contains the typed one or is contained in it (keys shorter than four characters,
+    such as "ag", would be contained in everything and are left out)."""
     key = name_key(request.organization_name)
-    same = organization_named(request.organization_name)
+    first = list(dict.fromkeys(o for o in (likely_match(request), organization_named(request.organization_name))
+                               if o is not None))
     similar = [literal(key).contains(Organization.name_key) & (func.length(Organization.name_key) >= 4)]
     if len(key) >= 3:
         similar.append(Organization.name_key.contains(key, autoescape=True))
-    others = db.session.scalars(select(Organization).where(Organization.name_key != key, or_(*similar))
-                                .order_by(Organization.name).limit(MAX_SUGGESTIONS - (1 if same else 0)))
-    return ([same] if same is not None else []) + list(others)
+    others = db.session.scalars(select(Organization).where(
+        Organization.id.not_in([o.id for o in first]), or_(*similar))
+        .order_by(Organization.name).limit(MAX_SUGGESTIONS - len(first)))
+    return first + list(others)
 
 
 def hub_conflict(request: RegistrationRequest, organization: Organization | None) -> str | None:
@@ -109,8 +120,8 @@ def hub_conflict(request: RegistrationRequest, organization: Organization | None
     if current is None or current.hub_id == request.hub_id:
         return None
     return _("%(organization)s already works in the hub “%(hub)s” of this process; the registration asks for "
-             "“%(requested)s”. Approving keeps the organisation in “%(hub)s” and adds the person as its delegate "
-             "(moving an organisation is done on the hub's page).",
+             "“%(requested)s”. To approve it, keep the organisation in “%(hub)s”: the person becomes its delegate "
+             "there. Moving an organisation to another hub is done on the hub's page.",
              organization=organization.name, hub=current.hub.name, requested=request.hub.name)
 
 

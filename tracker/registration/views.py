@@ -15,7 +15,6 @@ from tracker.hubs.models import Hub
 from tracker.hubs.queries import current_membership
 from tracker.labels import choices
 from tracker.organizations.models import Organization, OrganizationType
-from tracker.organizations.names import name_key
 from tracker.permissions import find, load, require
 from tracker.processes import queries
 from tracker.processes.models import Process
@@ -112,8 +111,8 @@ def _label(organization: Organization, process: Process) -> str:
 def _approval_form(registration: RegistrationRequest, formdata=None) -> ApprovalForm:
     """The organisation choice: a new one as typed, the suggestions (same or similar name), all others."""
     suggested = services.suggestions(registration)
-    same = suggested[0] if suggested and suggested[0].name_key == name_key(registration.organization_name) else None
-    form = ApprovalForm(formdata=formdata, organization_id=str(same.id) if same else NEW,
+    likely = services.likely_match(registration)
+    form = ApprovalForm(formdata=formdata, organization_id=str(likely.id) if likely else NEW,
                         consents_to_be_named=registration.consent_named)
     suggested_ids = {o.id for o in suggested}
     others = db.session.scalars(select(Organization).where(Organization.id.not_in(suggested_ids))
