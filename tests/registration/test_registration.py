@@ -126,6 +126,13 @@ def test_a_hub_of_another_process_is_refused(world):
     assert refused.value.field == "hub_id"
 
 
+def test_the_public_form_is_rate_limited(make_app, world):
+    client = make_app(RATELIMIT_ENABLED=True, RATELIMIT_REGISTRATION="3 per hour").test_client()
+    codes = [_register(client, world, email=f"nina{n}@neu.example").status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 3
+
+
 # Deciding -----------------------------------------------------------------------------------------
 
 def test_rejection_leaves_nothing_behind(app, client, world, login):

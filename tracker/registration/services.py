@@ -126,9 +126,8 @@ def hub_conflict(request: RegistrationRequest, organization: Organization | None
 
 
 def email_conflict(request: RegistrationRequest, organization: Organization | None) -> str | None:
-    """Why the email cannot become a login of this organisation (a login exists, or another
-    organisation's person has the email), or None. None also without an organisation chosen yet
-    when the email is simply unknown."""
+    """Why the request's email cannot become a login of this organisation (it has a login by now, or it
+    is the email of a person of another organisation), or None."""
     person = person_with_email(request.email) if request.email else None
     if person is None:
         return None
