@@ -13,4 +13,5 @@ from tracker.organizations.models import Consent, Organization, Person  # noqa: 
 from tracker.plan.models import PlanVersion, PlanVersionFile, ReviewComment  # noqa: F401
 from tracker.prioritisation.models import Ballot, BallotEntry, Criterion, PrioritisationRound, RoundResult  # noqa: F401
 from tracker.processes.models import Process  # noqa: F401
+from tracker.registration.models import RegistrationRequest  # noqa: F401
 from tracker.sessions.models import ActionItem, Attendance, MinutesRevision, Session  # noqa: F401

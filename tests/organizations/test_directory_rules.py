@@ -50,11 +50,14 @@ def test_organisation_names_are_unique_across_unicode_forms_and_invisible_charac
             services.create_organization(by=SYSTEM, name=spelling)
         found, created = services.find_or_create_organization(spelling, by=SYSTEM)
         assert (found.name, created) == (COMPOSED, False)
-    registered = registration.register(
-        hub=world.hub_a, name="Maria Müller", email="maria@mueller.example", function=None, organization=None,
-        new_organization=WITH_ZERO_WIDTH_SPACE, new_organization_type=OrganizationType.COMPANY,
-        new_organization_sector=None, consent_contact=True, consent_named=False)
-    assert registered.organization.name == COMPOSED and not registered.new_organization
+    pending = registration.request_registration(
+        world.process, hub=world.hub_a, name="Maria Müller", email="maria@mueller.example", function=None,
+        organization_name=WITH_ZERO_WIDTH_SPACE, consent_contact=True, consent_named=False)
+    assert [o.name for o in registration.suggestions(pending)] == [COMPOSED]
+    with pytest.raises(Conflict):
+        registration.approve(pending, by=world.admin, create_new=True)
+    approved = registration.approve(pending, by=world.admin, organization=registration.suggestions(pending)[0])
+    assert approved.organization.name == COMPOSED and not approved.created_organization
     db.session.commit()
     assert _organisations_named(COMPOSED) == 1
 

@@ -201,3 +201,14 @@ DEMO_USERS = [
     ("moderation@example.org", "Moritz Moderation", "moderator", "Demo-Moderation-2018", 0),
     ("unternehmen@example.org", "Ursula Unternehmer", "company", "Demo-Unternehmen-2018", "company:0"),
 ]
+
+
+# Registrations waiting for the administrator: (name, email, function, organisation as typed, type, sector,
+# index of the hub, consents to be named). The first names a demo company in another spelling (the
+# administrator gets it suggested), the second an organisation the directory does not know.
+REGISTRATIONS = [
+    ("Jana Wegner", "anmeldung.wegner@example.org", "Marketing", "rheinblick medienhaus", "company", "Medien", 0,
+     True),
+    ("Tobias Lindner", "anmeldung.lindner@example.org", "Inhaber", "Lindner Solartechnik e.K.", "crafts", "Energie",
+     1, False),
+]

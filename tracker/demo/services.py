@@ -17,6 +17,7 @@ from tracker.hubs.models import Hub, HubMembership
 from tracker.measures.models import Horizon, Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Consent, ConsentPurpose, Organization, OrganizationType, Person, SizeClass
 from tracker.processes.models import Phase, Process
+from tracker.registration import services as registration
 from tracker.sessions.models import Attendance, AttendanceStatus, MinutesStatus, Session, SessionKind, SessionStatus
 
 PATHS = {
@@ -129,7 +130,16 @@ class DemoLoader:
         self.ideas(process, hubs, goals, companies, users)
         db.session.flush()
         self.tracking(process, users)
+        self.registrations(process, hubs)
         return process
+
+    def registrations(self, process, hubs) -> None:
+        """Requests from the public form, waiting for the administrator (they change nothing else)."""
+        for name, email, function, organization, kind, sector, hub, named in data.REGISTRATIONS:
+            registration.request_registration(
+                process, hub=hubs[hub], name=name, email=email, function=function, organization_name=organization,
+                organization_type=OrganizationType(kind), organization_sector=sector, consent_contact=True,
+                consent_named=named)
 
     def tracking(self, process, users) -> None:
         """Progress of adopted measures and a closed prioritisation round (their features' demo records)."""

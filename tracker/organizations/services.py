@@ -7,6 +7,7 @@ each checks the actor's right itself (`by=`), so none of them re-implements a ru
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,10 +17,11 @@ from tracker.accounts.models import Role
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
-from tracker.organizations.models import Organization, OrganizationType, Person, SizeClass
+from tracker.organizations.models import Consent, ConsentPurpose, Organization, OrganizationType, Person, SizeClass
 from tracker.organizations.names import clean_name, name_key
 from tracker.permissions import can_edit_organization, guarded, is_internal_anywhere, represents
 
+NOT_YOUR_CONSENTS = _l("Only partners, or the person themselves, record a person's consent.")
 ONLY_PARTNERS = _l("Only partners (steering group, moderators) add organisations.")
 NOT_YOURS = _l("Only the steering group or the organisation's own representatives edit it.")
 NOT_YOUR_PEOPLE = _l("Only partners, or representatives of the organisation, add people.")
@@ -31,6 +33,11 @@ WEBSITE = re.compile(r"^https?://\S+$")
 def can_create_organizations(user) -> bool:
     """Partners add organisations (a company representative edits only their own)."""
     return is_internal_anywhere(user)
+
+
+def can_record_consents_of(user, person: Person) -> bool:
+    """Partners record what a person agreed to (e.g. on a paper form or a registration); anyone their own."""
+    return is_internal_anywhere(user) or (getattr(user, "person", None) is not None and user.person.id == person.id)
 
 
 def can_add_people_to(user, organization: Organization | None) -> bool:
@@ -157,3 +164,19 @@ def find_or_create_person(name: str, email: str | None, organization: Organizati
         record("update", existing, by=by, changes={"organization_id": [None, organization.id]},
                summary=f"person {existing.id}")
     return existing, False
+
+
+@guarded(can_record_consents_of, NOT_YOUR_CONSENTS)
+def add_consent(person: Person, purpose: ConsentPurpose, *, by, text_version: str,
+                given_at: datetime | None = None) -> Consent:
+    """Record a consent the person gave, with the version of the text they saw and when they gave it."""
+    if not (text_version or "").strip():
+        raise Invalid(_("A consent needs the version of the text that was shown."), "text_version")
+    consent = Consent(purpose=purpose, text_version=text_version.strip())
+    if given_at is not None:
+        consent.given_at = given_at
+    person.consents.append(consent)
+    db.session.flush()
+    record("consent", person, by=by, summary=f"person {person.id}: {purpose.value} ({consent.text_version})",
+           changes={"consent_id": consent.id, "purpose": purpose})
+    return consent

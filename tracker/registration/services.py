@@ -1,83 +1,294 @@
-"""Registering a company representative: person, organisation, hub choice, consents, pending account."""
+"""Registering company representatives: the public files a request, an administrator decides on it.
+
+- `request_registration` (the public form, anonymous) stores one `RegistrationRequest` and
+  changes no other record: no organisation, person, membership, delegate, consent or login.
+  Which known organisation the typed name means is not the registrant's call (issue 16, finding 1).
+- `approve` (administrators) writes, through each feature's own service and as the approving
+  administrator: the organisation (matched to a known one, or created new — its consent to be
+  named only when the administrator confirms it for a new one), the person, the login, the hub
+  membership (or the organisation's current one, when the administrator keeps it), the person as a
+  delegate, the person's consents, and the set-password link (whose signal mails it).
+- `reject` (administrators) marks the request rejected and blanks the person's data in it.
+
+See tracker/registration/models.py for what a decided request keeps.
+"""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import Role, User
+from tracker.accounts.services import create_set_password_link, create_user
 from tracker.audit.services import record
-from tracker.errors import Invalid
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
-from tracker.hubs import services as hubs
-from tracker.hubs.models import Hub
+from tracker.hubs.models import Hub, HubMembership
 from tracker.hubs.queries import current_membership
-from tracker.organizations.models import Consent, ConsentPurpose, Organization, OrganizationType
-from tracker.organizations.services import find_or_create_organization, find_or_create_person, person_with_email
-from tracker.permissions import SYSTEM
+from tracker.hubs.services import add_delegate, join_hub
+from tracker.model_types import utcnow
+from tracker.organizations.models import ConsentPurpose, Organization, OrganizationType, Person
+from tracker.organizations.names import clean_name, name_key
+from tracker.organizations.services import (
+    add_consent,
+    create_organization,
+    find_or_create_person,
+    normalise_email,
+    organization_named,
+    person_with_email,
+)
+from tracker.permissions import guarded, is_admin
+from tracker.processes.models import Process
+from tracker.registration.models import RegistrationRequest, RequestStatus
 
 # The version of the consent texts shown on the form; a changed text gets a new version.
 CONSENT_VERSION = "2018-09"
+MAX_SUGGESTIONS = 8
+MAX_REASON = 2000
+
+ONLY_ADMINS = _l("Only administrators decide on registrations.")
+ALREADY_AN_ACCOUNT = _l("There is already an account for this email. Please log in, or ask the organising office "
+                        "for a new link.")
+ALREADY_WAITING = _l("A registration with this email is already waiting for approval. The organising office will "
+                     "get in touch with you.")
 
 
-class RegistrationProblem(ValueError):
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
+# Who may ------------------------------------------------------------------------------------------
 
+def can_decide(user, _request: RegistrationRequest | None = None) -> bool:
+    """Administrators approve and reject registrations (and see the requests)."""
+    return is_admin(user)
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+def open_requests() -> list[RegistrationRequest]:
+    """Requests waiting for a decision, oldest first."""
+    return list(db.session.scalars(select(RegistrationRequest).where(
+        RegistrationRequest.status == RequestStatus.PENDING).order_by(RegistrationRequest.created_at,
+                                                                      RegistrationRequest.id)))
+
+
+def decided_requests(limit: int = 200) -> list[RegistrationRequest]:
+    """Approved and rejected requests, the latest decision first."""
+    return list(db.session.scalars(select(RegistrationRequest).where(
+        RegistrationRequest.status != RequestStatus.PENDING).order_by(RegistrationRequest.decided_at.desc(),
+                                                                      RegistrationRequest.id.desc()).limit(limit)))
+
+
+def pending_request(process: Process, email: str) -> RegistrationRequest | None:
+    return db.session.scalar(select(RegistrationRequest).where(
+        RegistrationRequest.process_id == process.id, RegistrationRequest.email == normalise_email(email),
+        RegistrationRequest.status == RequestStatus.PENDING))
+
+
+def likely_match(request: RegistrationRequest) -> Organization | None:
+    """The organisation the request most likely means: that of a known person with its email, else the
+    one with the same name key (any spelling), else None."""
+    known = person_with_email(request.email) if request.email else None
+    if known is not None and known.organization is not None:
+        return known.organization
+    return organization_named(request.organization_name)
+
+
+def suggestions(request: RegistrationRequest) -> list[Organization]:
+    """Known organisations the request may mean: the likely match, the one with the same name key, then
+    those whose key contains the typed one or is contained in it (keys shorter than four characters,
+    such as "ag", would be contained in everything and are left out)."""
+    key = name_key(request.organization_name)
+    first = list(dict.fromkeys(o for o in (likely_match(request), organization_named(request.organization_name))
+                               if o is not None))
+    similar = [literal(key).contains(Organization.name_key) & (func.length(Organization.name_key) >= 4)]
+    if len(key) >= 3:
+        similar.append(Organization.name_key.contains(key, autoescape=True))
+    others = db.session.scalars(select(Organization).where(
+        Organization.id.not_in([o.id for o in first]), or_(*similar))
+        .order_by(Organization.name).limit(MAX_SUGGESTIONS - len(first)))
+    return first + list(others)
+
+
+def hub_conflict(request: RegistrationRequest, organization: Organization | None) -> str | None:
+    """Why approving with this organisation cannot put it into the hub asked for, or None.
+
+    An organisation works in one hub per process; a registrant does not move it.
+    """
+    current = current_membership(organization, request.process)
+    if current is None or current.hub_id == request.hub_id:
+        return None
+    return _("%(organization)s already works in the hub “%(hub)s” of this process; the registration asks for "
+             "“%(requested)s”. To approve it, keep the organisation in “%(hub)s”: the person becomes its delegate "
+             "there. Moving an organisation to another hub is done on the hub's page.",
+             organization=organization.name, hub=current.hub.name, requested=request.hub.name)
+
+
+def email_conflict(request: RegistrationRequest, organization: Organization | None) -> str | None:
+    """Why the request's email cannot become a login of this organisation (it has a login by now, or it
+    is the email of a person of another organisation), or None."""
+    person = person_with_email(request.email) if request.email else None
+    if person is None:
+        return None
+    if person.user is not None:
+        return _("%(email)s has an account by now. Reject this registration, or edit that account.",
+                 email=person.email)
+    if person.organization is not None and (organization is None or person.organization_id != organization.id):
+        return _("%(email)s is the email of a known person of %(organization)s. Match the registration to that "
+                 "organisation, or reject it.", email=person.email, organization=person.organization.name)
+    return None
+
+
+# The public form ----------------------------------------------------------------------------------
+
+def _text(value: str | None, field: str, max_length: int, required: str | None = None) -> str | None:
+    value = clean_name(value)
+    if not value:
+        if required:
+            raise Invalid(required, field)
+        return None
+    if len(value) > max_length:
+        raise Invalid(_("At most %(n)d characters.", n=max_length), field)
+    return value
+
+
+def request_registration(process: Process, *, hub: Hub | None, name: str, email: str, function: str | None,
+                         organization_name: str, organization_type: OrganizationType = OrganizationType.COMPANY,
+                         organization_sector: str | None = None, consent_contact: bool,
+                         consent_named: bool) -> RegistrationRequest:
+    """File a registration from the public form. It writes the request and nothing else."""
+    if hub is None or hub.process_id != process.id:
+        raise Invalid(_("Please choose a hub of this process."), "hub_id")
+    name = _text(name, "name", 200, _("Please give your name."))
+    email = normalise_email(email)
+    if not email or "@" not in email or len(email) > 254:
+        raise Invalid(_("Please give your email address."), "email")
+    function = _text(function, "function", 200)
+    organization_name = _text(organization_name, "organization_name", 200,
+                              _("Please give the name of your organisation."))
+    organization_sector = _text(organization_sector, "organization_sector", 120)
+    if not consent_contact:
+        raise Invalid(_("Without this consent we cannot register you."), "consent_contact")
+    known = person_with_email(email)
+    if known is not None and known.user is not None:
+        raise Invalid(ALREADY_AN_ACCOUNT, "email")
+    if pending_request(process, email) is not None:
+        raise Conflict(ALREADY_WAITING, "email")
+    request = RegistrationRequest(
+        process_id=process.id, hub_id=hub.id, name=name, email=email, function=function,
+        organization_name=organization_name, organization_type=OrganizationType(organization_type),
+        organization_sector=organization_sector, consent_contact=True, consent_named=bool(consent_named),
+        consent_text_version=CONSENT_VERSION, status=RequestStatus.PENDING)
+    try:
+        with db.session.begin_nested():  # a double submit in parallel: one request, one clear answer
+            db.session.add(request)
+    except IntegrityError:
+        raise Conflict(ALREADY_WAITING, "email") from None
+    record("request_registration", request, by=None, summary=f"registration {request.id} → {hub.short_name}")
+    return request
+
+
+# Deciding -----------------------------------------------------------------------------------------
 
 @dataclass
-class Registration:
-    user: User
+class Approval:
+    request: RegistrationRequest
     organization: Organization
-    hub: Hub
-    new_organization: bool
+    created_organization: bool
+    membership: HubMembership
+    person: Person
+    user: User
+    link: str
 
 
-def register(*, hub: Hub, name: str, email: str, function: str | None, organization: Organization | None,
-             new_organization: str | None, new_organization_type: OrganizationType, new_organization_sector: str | None,
-             consent_contact: bool, consent_named: bool) -> Registration:
-    """Create what a registration needs, recognising existing people and organisations."""
-    if not consent_contact:
-        raise RegistrationProblem(_("Without this consent we cannot register you."), "consent_contact")
-    existing_person = person_with_email(email)
-    if existing_person is not None and existing_person.user is not None:
-        raise RegistrationProblem(_("There is already an account for this email. Please log in, or ask the "
-                                    "organising office for a new link."), "email")
-    # Until a registration becomes a request that an administrator approves (issue 16, finding 1),
-    # the public form writes through the directory services as the installation itself.
-    created = False
-    if new_organization and new_organization.strip():
-        try:
-            organization, created = find_or_create_organization(new_organization, type=new_organization_type,
-                                                                sector=new_organization_sector, by=SYSTEM)
-        except Invalid as problem:
-            raise RegistrationProblem(str(problem), "new_organization") from None
-    if organization is None:
-        raise RegistrationProblem(_("Choose your organisation or enter its name."), "organization_id")
+def _claim(request: RegistrationRequest, status: RequestStatus, by) -> None:
+    """Mark a pending request decided; a request someone else decided in the meantime is a conflict."""
+    decided_at = utcnow()
+    claimed = db.session.execute(
+        update(RegistrationRequest)
+        .where(RegistrationRequest.id == request.id, RegistrationRequest.status == RequestStatus.PENDING)
+        .values(status=status, decided_at=decided_at, decided_by_id=getattr(by, "id", None))
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        db.session.refresh(request)
+        raise Conflict(_("This registration has been decided already."))
+    request.status, request.decided_at, request.decided_by_id = status, decided_at, getattr(by, "id", None)
 
-    current = current_membership(organization, hub.process)
-    if current is not None and current.hub_id != hub.id:
-        raise RegistrationProblem(
-            _("%(organization)s already works in the hub “%(hub)s” (chosen by a colleague). Please choose that hub.",
-              organization=organization.name, hub=current.hub.name), "hub_id")
 
-    person, _created = find_or_create_person(name, email, organization, function=function, by=SYSTEM)
-    membership = current or hubs.join_hub(organization, hub, by=SYSTEM)
-    try:
-        hubs.add_delegate(membership, person, by=SYSTEM)
-    except Invalid:  # the email belongs to a person of another organisation; no names to the public
-        raise RegistrationProblem(_("This email is known for another organisation. Please ask the organising "
-                                    "office."), "email") from None
+def _still_pending(request: RegistrationRequest) -> None:
+    if not request.is_pending:
+        raise Conflict(_("This registration has been decided already."))
 
-    person.consents.append(Consent(purpose=ConsentPurpose.CONTACT, text_version=CONSENT_VERSION))
-    if consent_named:
-        person.consents.append(Consent(purpose=ConsentPurpose.NAMED_IN_PLAN, text_version=CONSENT_VERSION))
-        organization.consents_to_be_named = True
-    user = User(person=person, role=Role.COMPANY, session_token=secrets.token_hex(16))
-    db.session.add(user)
-    db.session.flush()
-    record("register", user, by=None, summary=f"{organization.name} → {hub.short_name}")
-    return Registration(user=user, organization=organization, hub=hub, new_organization=created)
+
+def _forget_the_person(request: RegistrationRequest) -> None:
+    """A decided request keeps no personal data (see the models' docstring)."""
+    request.name = request.email = request.function = None
+
+
+@guarded(can_decide, ONLY_ADMINS)
+def approve(request: RegistrationRequest, *, by, organization: Organization | None = None, create_new: bool = False,
+            consents_to_be_named: bool = False, keep_current_hub: bool = False) -> Approval:
+    """Turn a pending request into organisation, person, login, membership, delegate and consents.
+
+    `organization` is the known organisation the administrator matched it to; `create_new` creates the
+    organisation as typed instead (with its consent to be named only if `consents_to_be_named`: the
+    administrator confirms it; a known organisation's consent is never changed by a registration).
+    An organisation that already works in another hub stays there only if `keep_current_hub`.
+    """
+    _still_pending(request)
+    if (organization is None) == (not create_new):
+        raise Invalid(_("Match the registration to a known organisation, or create a new one."), "organization_id")
+    if create_new:
+        same = organization_named(request.organization_name)
+        if same is not None:
+            raise Conflict(_("There is already an organisation named “%(name)s”. Match the registration to it.",
+                             name=same.name), "organization_id")
+    problem = email_conflict(request, organization)
+    if problem:
+        raise Conflict(problem, "organization_id")
+    problem = hub_conflict(request, organization)
+    if problem and not keep_current_hub:
+        raise Conflict(problem, "keep_current_hub")
+
+    _claim(request, RequestStatus.APPROVED, by)
+    if create_new:
+        organization = create_organization(by=by, name=request.organization_name, type=request.organization_type,
+                                           sector=request.organization_sector,
+                                           consents_to_be_named=consents_to_be_named)
+    person, _created = find_or_create_person(request.name, request.email, organization, function=request.function,
+                                             by=by)
+    user = create_user(by=by, name=person.name, email=person.email, role=Role.COMPANY, organization=organization)
+    membership = current_membership(organization, request.process) or join_hub(organization, request.hub, by=by)
+    add_delegate(membership, person, by=by)
+    add_consent(person, ConsentPurpose.CONTACT, by=by, text_version=request.consent_text_version,
+                given_at=request.created_at)
+    if request.consent_named:
+        add_consent(person, ConsentPurpose.NAMED_IN_PLAN, by=by, text_version=request.consent_text_version,
+                    given_at=request.created_at)
+    link = create_set_password_link(user, by=by)
+
+    request.organization, request.created_organization = organization, bool(create_new)
+    request.membership, request.person, request.user = membership, person, user
+    _forget_the_person(request)
+    record("approve_registration", request, by=by,
+           summary=f"registration {request.id} → {organization.name} ({membership.hub.short_name})",
+           changes={"organization_id": organization.id, "created_organization": bool(create_new),
+                    "membership_id": membership.id, "person_id": person.id, "user_id": user.id})
+    return Approval(request=request, organization=organization, created_organization=bool(create_new),
+                    membership=membership, person=person, user=user, link=link)
+
+
+@guarded(can_decide, ONLY_ADMINS)
+def reject(request: RegistrationRequest, *, by, reason: str) -> None:
+    """Refuse a pending request: nothing is written but the decision, and the person's data in it is blanked."""
+    _still_pending(request)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Please give a reason."), "reason")
+    if len(reason) > MAX_REASON:
+        raise Invalid(_("At most %(n)d characters.", n=MAX_REASON), "reason")
+    _claim(request, RequestStatus.REJECTED, by)
+    request.rejection_reason = reason
+    _forget_the_person(request)
+    record("reject_registration", request, by=by, summary=f"registration {request.id}")

@@ -1,4 +1,4 @@
-"""Public event pages and the registration of company representatives; pending accounts for admins."""
+"""Public event pages, the public registration form, and the administrators' decisions on registrations."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from tracker.accounts.models import Role, User
-from tracker.accounts.services import create_set_password_link
-from tracker.audit.services import record
+import tracker.registration.labels  # noqa: F401  (registers the request status labels)
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db, limiter
 from tracker.hubs.models import Hub
+from tracker.hubs.queries import current_membership
 from tracker.labels import choices
-from tracker.organizations.models import Organization, OrganizationType, Person
-from tracker.permissions import is_admin, require
+from tracker.organizations.models import Organization, OrganizationType
+from tracker.permissions import find, load, require
 from tracker.processes import queries
 from tracker.processes.models import Process
 from tracker.registration import services
-from tracker.registration.forms import RegistrationForm
+from tracker.registration.forms import NEW, ApprovalForm, RegistrationForm, RejectionForm
+from tracker.registration.models import RegistrationRequest
 from tracker.sessions.models import Session, SessionKind
 
 bp = Blueprint("registration", __name__)
@@ -37,14 +38,18 @@ def event(session_id: int):
                            hubs=queries.hubs_with_leads(session.process))
 
 
+# The public form ----------------------------------------------------------------------------------
+
 def _form(process: Process, formdata=None) -> RegistrationForm:
     form = RegistrationForm(formdata=formdata, hub_id=request.args.get("hub", type=int))
-    form.organization_id.choices = [SelectChoice(0, _("— not in the list —"))] + [
-        SelectChoice(o.id, o.name) for o in db.session.scalars(
-            select(Organization).where(Organization.type == OrganizationType.COMPANY).order_by(Organization.name))]
-    form.new_organization_type.choices = choices(OrganizationType)
+    form.organization_type.choices = choices(OrganizationType)
     form.hub_id.choices = [SelectChoice(h.id, h.name) for h in queries.hubs_with_leads(process)]
     return form
+
+
+def _show_problem(form, problem: Invalid | Conflict, fallback: str) -> None:
+    field = getattr(form, problem.field or "", None) or getattr(form, fallback)
+    field.errors = [*field.errors, str(problem)]
 
 
 def _registration_limit() -> str:
@@ -54,54 +59,133 @@ def _registration_limit() -> str:
 @bp.route("/p/<int:process_id>/register", methods=["GET", "POST"])
 @limiter.limit(_registration_limit, methods=["POST"])
 def register(process_id: int):
-    process = db.get_or_404(Process, process_id)
+    """File a registration request; nothing else is written until an administrator approves it."""
+    process = load(Process, process_id)
     form = _form(process, request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            services.register(
-                hub=db.session.get(Hub, form.hub_id.data), name=form.name.data.strip(), email=form.email.data,
-                function=form.function.data, organization=db.session.get(Organization, form.organization_id.data)
-                if form.organization_id.data else None, new_organization=form.new_organization.data,
-                new_organization_type=OrganizationType(form.new_organization_type.data),
-                new_organization_sector=form.new_organization_sector.data,
-                consent_contact=form.consent_contact.data, consent_named=form.consent_named.data)
-        except services.RegistrationProblem as problem:
-            db.session.rollback()
-            getattr(form, problem.field).errors.append(str(problem))
-        else:
-            db.session.commit()
-            return render_template("registration/thanks.html", process=process)
-    return render_template("registration/register.html", form=form, process=process), 400 if form.errors else 200
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate():
+            try:
+                services.request_registration(
+                    process, hub=find(Hub, form.hub_id.data), name=form.name.data, email=form.email.data,
+                    function=form.function.data, organization_name=form.organization_name.data,
+                    organization_type=OrganizationType(form.organization_type.data),
+                    organization_sector=form.organization_sector.data,
+                    consent_contact=form.consent_contact.data, consent_named=form.consent_named.data)
+            except (Invalid, Conflict) as problem:
+                db.session.rollback()
+                _show_problem(form, problem, "email")
+                status = problem.status
+            else:
+                db.session.commit()
+                return render_template("registration/thanks.html", process=process)
+    return render_template("registration/register.html", form=form, process=process), status
 
+
+# The administrators' side -------------------------------------------------------------------------
 
 @bp.get("/admin/registrations")
 @login_required
 def pending():
-    """Accounts that have no password yet: the admin passes on their set-password link, or rejects them."""
-    require(is_admin(current_user))
-    users = db.session.scalars(select(User).join(User.person).where(
-        User.password_hash.is_(None), User.is_active_account.is_(True), User.role == Role.COMPANY
-    ).order_by(User.created_at.desc())).all()
-    return render_template("registration/pending.html", users=users)
+    """Registrations waiting for a decision."""
+    require(services.can_decide(current_user))
+    return render_template("registration/pending.html", requests=services.open_requests())
 
 
-@bp.post("/admin/registrations/<int:user_id>/<any(approve, reject):decision>")
+@bp.get("/admin/registrations/decided")
 @login_required
-def decide(user_id: int, decision: str):
-    require(is_admin(current_user))
-    user = db.get_or_404(User, user_id)
+def decided():
+    """Approved and rejected registrations: who decided when, and what they became."""
+    require(services.can_decide(current_user))
+    return render_template("registration/decided.html", requests=services.decided_requests())
+
+
+def _label(organization: Organization, process: Process) -> str:
+    membership = current_membership(organization, process)
+    if membership is None:
+        return organization.name
+    return _("%(organization)s (works in “%(hub)s”)", organization=organization.name, hub=membership.hub.name)
+
+
+def _approval_form(registration: RegistrationRequest, formdata=None) -> ApprovalForm:
+    """The organisation choice: a new one as typed, the suggestions (same or similar name), all others."""
+    suggested = services.suggestions(registration)
+    likely = services.likely_match(registration)
+    form = ApprovalForm(formdata=formdata, organization_id=str(likely.id) if likely else NEW,
+                        consents_to_be_named=registration.consent_named)
+    suggested_ids = {o.id for o in suggested}
+    others = db.session.scalars(select(Organization).where(Organization.id.not_in(suggested_ids))
+                                .order_by(Organization.name)).all()
+    process = registration.process
+    form.organization_id.choices = {
+        _("New"): [(NEW, _("Create “%(name)s” as a new organisation", name=registration.organization_name))],
+        _("Suggested (same or similar name)"): [(str(o.id), _label(o, process)) for o in suggested],
+        _("All other organisations"): [(str(o.id), _label(o, process)) for o in others],
+    }
+    return form
+
+
+def _decision_page(registration: RegistrationRequest, approval: ApprovalForm | None = None,
+                   rejection: RejectionForm | None = None, problem: str | None = None, status: int = 200):
+    suggested = services.suggestions(registration) if registration.is_pending else []
+    notes = [note for o in suggested for note in (services.hub_conflict(registration, o),) if note]
+    email_note = services.email_conflict(registration, None) if registration.is_pending else None
+    return render_template(
+        "registration/show.html", registration=registration, suggested=suggested, notes=notes,
+        email_note=email_note, problem=problem,
+        approval=approval or (_approval_form(registration) if registration.is_pending else None),
+        rejection=rejection or (RejectionForm(formdata=None) if registration.is_pending else None)), status
+
+
+@bp.get("/admin/registrations/<int:request_id>")
+@login_required
+def show(request_id: int):
+    """One request: what was typed, which known organisations it may mean, and the two decisions."""
+    registration = load(RegistrationRequest, request_id, services.can_decide)
+    return _decision_page(registration)
+
+
+@bp.post("/admin/registrations/<int:request_id>/<any(approve, reject):decision>")
+@login_required
+def decide(request_id: int, decision: str):
+    registration = load(RegistrationRequest, request_id,
+                        services.approve.allowed if decision == "approve" else services.reject.allowed)
     if decision == "reject":
-        user.is_active_account = False
-        record("reject_registration", user, by=current_user)
-        db.session.commit()
-        flash(_("The registration of %(name)s is rejected.", name=user.name), "info")
-    else:
-        link = create_set_password_link(user, by=current_user)
-        record("approve_registration", user, by=current_user)
-        db.session.commit()
-        flash(_("Approved. Send %(name)s this link to set a password (valid for 7 days): %(link)s",
-                name=user.name, link=link), "success")
+        return _reject(registration)
+    form = _approval_form(registration, request.form)
+    if not form.validate():
+        return _decision_page(registration, approval=form, status=400)
+    choice = form.organization_id.data
+    try:
+        approval = services.approve(
+            registration, by=current_user, create_new=choice == NEW,
+            organization=None if choice == NEW else find(Organization, int(choice)),
+            consents_to_be_named=form.consents_to_be_named.data, keep_current_hub=form.keep_current_hub.data)
+    except (Invalid, Conflict) as problem:
+        db.session.rollback()
+        if getattr(form, problem.field or "", None) is None:
+            return _decision_page(registration, approval=form, problem=str(problem), status=problem.status)
+        _show_problem(form, problem, "organization_id")
+        return _decision_page(registration, approval=form, status=problem.status)
+    db.session.commit()
+    flash(_("Approved: %(name)s for %(organization)s in the hub “%(hub)s”. The link to set a password has been "
+            "mailed to %(email)s (valid for 7 days): %(link)s", name=approval.person.name,
+            organization=approval.organization.name, hub=approval.membership.hub.name, email=approval.user.email,
+            link=approval.link), "success")
     return redirect(url_for(".pending"))
 
 
-__all__ = ["Person", "bp"]
+def _reject(registration: RegistrationRequest):
+    form = RejectionForm()
+    if not form.validate():
+        return _decision_page(registration, rejection=form, status=400)
+    try:
+        services.reject(registration, by=current_user, reason=form.reason.data)
+    except (Invalid, Conflict) as problem:
+        db.session.rollback()
+        _show_problem(form, problem, "reason")
+        return _decision_page(registration, rejection=form, status=problem.status)
+    db.session.commit()
+    flash(_("The registration is rejected; the person's details in it are deleted."), "info")
+    return redirect(url_for(".pending"))
