@@ -106,7 +106,7 @@ class TestProposeRefuses:
         own = services.propose(world.process, by=world.company_a, title="Aus dem Workshop", hub=world.hub_a,
                                session=world.session_a)
         assert (from_plenary.session, own.session) == (plenary, world.session_a)
-        with pytest.raises(Invalid):
+        with pytest.raises(NotAllowed):  # steering meetings are hidden from everyone but the steering group
             services.propose(world.process, by=world.moderator_a, title="Geheim", hub=world.hub_a, session=meeting)
         assert services.propose(world.process, by=world.steering, title="Beschluss", hub=world.hub_a,
                                 session=meeting).session == meeting
