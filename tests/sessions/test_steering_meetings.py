@@ -40,6 +40,7 @@ def _what_they_see(client, world, user, meeting, bearer) -> dict[str, bool]:
         "session page": client.get(f"/sessions/{meeting.id}").status_code == 200,
         "year view": SECRET in client.get(f"/processes/{process_id}/sessions").get_data(as_text=True),
         "start page": SECRET in client.get("/start").get_data(as_text=True),
+        "process overview": SECRET in client.get(f"/processes/{process_id}").get_data(as_text=True),
         "hub page": SECRET in client.get(f"/hubs/{world.hub_a.id}").get_data(as_text=True),
         "API list": SECRET in [item["title"] for item in api_list.json["items"]],
         "API detail": client.get(f"/api/v1/sessions/{meeting.id}", headers=headers).status_code == 200,
@@ -62,6 +63,7 @@ def test_steering_meetings_are_hidden_from_companies_and_moderators(client, worl
         login(user)
         seen = _what_they_see(client, world, user, meeting, bearer)
         client.post("/logout")
-        assert seen == {"session page": True, "year view": True, "start page": True, "hub page": False,
+        assert seen == {"session page": True, "year view": True, "start page": True, "process overview": True,
+                        "hub page": False,
                         "API list": True, "API detail": True, "process feed": True, "hub feed": False,
                         "public feed": False}, role

@@ -32,7 +32,7 @@ from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.hubs.models import Hub
-from tracker.hubs.services import current_membership, join_hub
+from tracker.hubs.services import add_delegate, current_membership, join_hub
 from tracker.labels import label
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, OrganizationType, Person, name_key
@@ -300,9 +300,7 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
             entries.append((person, statuses.get(row["status"].casefold())))
         else:
             # validate_rows refused organisations of another hub, so joining cannot conflict here
-            membership = join_hub(organization, batch.hub, by=by)
-            if person not in membership.delegates:
-                membership.delegates.append(person)
+            add_delegate(join_hub(organization, batch.hub, by=by), person, by=by)  # people of that organisation only
     if batch.session is not None:
         attendance.record(batch.session, entries, by=by)
     batch.status = ImportStatus.IMPORTED

@@ -31,7 +31,7 @@ from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process
 
 __all__ = [
-    "MembershipConflict", "acts_for", "add_delegate", "assign_moderators", "can_add_members", "can_choose_hub_for",
+    "acts_for", "add_delegate", "assign_moderators", "can_add_members", "can_choose_hub_for",
     "create_hub", "current_membership", "join_hub", "may_place", "membership_history", "move_to_hub",
     "remove_delegate", "set_moderated_hubs", "update_hub",
 ]
@@ -40,9 +40,6 @@ ONLY_STEERING = _l("Only the steering group defines hubs and their moderators.")
 NOT_YOURS = _l("Only the hub's moderators, the steering group or the organisation itself may do this.")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_POSITION = 1000
-
-# Transitional: tracker/attendance/imports.py still catches this name; it is the one Conflict.
-MembershipConflict = Conflict
 
 
 # Who may ------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.labels import label
@@ -16,8 +15,10 @@ from tracker.processes import queries, services
 from tracker.processes.forms import PhaseForm
 from tracker.processes.models import Phase, Process
 from tracker.sessions.models import Session, SessionStatus
+from tracker.sessions.queries import visible_sessions
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
+NEXT_SESSIONS = 5
 
 
 @bp.get("/<int:process_id>")
@@ -25,9 +26,9 @@ bp = Blueprint("processes", __name__, url_prefix="/processes")
 def overview(process_id: int):
     process = load(Process, process_id, can_view_process)
     now = datetime.now()
-    next_sessions = list(db.session.scalars(
-        select(Session).where(Session.process_id == process.id, Session.status == SessionStatus.PLANNED,
-                              Session.starts_at >= now).order_by(Session.starts_at).limit(5)
+    next_sessions = list(db.session.scalars(  # only what this user may see (no steering meetings for others)
+        visible_sessions(current_user, process).where(Session.status == SessionStatus.PLANNED,
+                                                      Session.starts_at >= now).limit(NEXT_SESSIONS)
     ))
     return render_template(
         "processes/overview.html",
