@@ -12,6 +12,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from tracker.database import configure_engine
+
 # Named constraints make the same Alembic migrations run on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,8 +48,5 @@ def init_app(app) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "strong"
-
-    from tracker.database import configure_engine
-
     with app.app_context():
         configure_engine(db.engine)

@@ -6,8 +6,10 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_login import current_user
 
+from tracker import permissions
 from tracker.labels import label
 from tracker.markdown import render_markdown
+from tracker.processes.queries import newest_process
 
 
 def _hours(value: float | None) -> str:
@@ -32,9 +34,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        from tracker import permissions
-        from tracker.processes.queries import newest_process
-
         return {
             "perm": permissions,
             "current_locale": str(get_locale()),

@@ -16,8 +16,12 @@ import plotly.io as pio
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from tracker.attendance.services import totals_by
 from tracker.extensions import db
+from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership
+from tracker.implementation.models import Milestone
+from tracker.implementation.services import process_progress, progress_by_goal
 from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Organization, OrganizationType
@@ -129,8 +133,6 @@ def organisations_by_type_per_hub(process: Process) -> Chart:
 
 
 def working_hours_per_hub(process: Process) -> Chart:
-    from tracker.attendance.services import totals_by
-
     totals = totals_by(process, "hub")
     hubs = _hubs(process)
     names = [h.short_name for h in hubs] + ([_("Process-wide")] if None in totals else [])
@@ -190,8 +192,6 @@ def measures_by_status_per_hub(process: Process) -> Chart:
 
 
 def progress_per_goal(process: Process) -> Chart:
-    from tracker.goals.models import GuidingGoal
-    from tracker.implementation.services import progress_by_goal
 
     rollups = progress_by_goal(process)
     goals = db.session.scalars(select(GuidingGoal).where(GuidingGoal.process_id == process.id)
@@ -205,8 +205,6 @@ def progress_per_goal(process: Process) -> Chart:
 
 
 def traffic_lights(process: Process) -> Chart:
-    from tracker.implementation.services import process_progress
-
     total = process_progress(process)
     names = [_("On track"), _("Needs attention"), _("At risk"), _("Not reported")]
     values = [total.green, total.yellow, total.red, total.unreported]
@@ -218,8 +216,6 @@ def traffic_lights(process: Process) -> Chart:
 
 
 def milestones_timeline(process: Process) -> Chart:
-    from tracker.implementation.models import Milestone
-
     rows = db.session.execute(select(Measure.title, Milestone.title, Milestone.due_on, Milestone.done).join(
         Measure, Measure.id == Milestone.measure_id).where(Measure.process_id == process.id,
                                                            Milestone.due_on.is_not(None))

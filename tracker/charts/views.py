@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from tracker.attendance.services import totals
 from tracker.charts import figures
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
@@ -19,6 +20,7 @@ from tracker.hubs.services import current_membership
 from tracker.implementation import services as implementation
 from tracker.measures.models import PLAN_STATUSES, Measure
 from tracker.permissions import can_view_process, is_internal, is_steering, moderates, require
+from tracker.plan.versions import approved_version
 from tracker.processes import services as processes
 from tracker.processes.models import Process
 from tracker.processes.queries import newest_process
@@ -58,8 +60,6 @@ def _may_see_hub(hub: Hub) -> bool:
 def hub_dashboard(hub_id: int):
     hub = db.get_or_404(Hub, hub_id)
     require(_may_see_hub(hub))
-    from tracker.attendance.services import totals
-
     return render_template("charts/hub_dashboard.html", hub=hub, process=hub.process,
                            totals=totals(hub.process, hub_id=hub.id),
                            ideas=db.session.scalar(select(db.func.count()).where(Measure.hub_id == hub.id)),
@@ -91,8 +91,6 @@ def start():
 def public_progress(process_id: int):
     """The published plan's measures by guiding goal with traffic light and percent; nothing personal."""
     process = db.get_or_404(Process, process_id)
-    from tracker.plan.versions import approved_version
-
     version = approved_version(process)
     if version is not None:
         ids = [m["id"] for chapter in version.content.get("chapters", []) for m in chapter.get("measures", [])]

@@ -14,8 +14,10 @@ from tracker.demo import data
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership
+from tracker.implementation import demo as implementation_demo
 from tracker.measures.models import Horizon, Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Consent, ConsentPurpose, Organization, OrganizationType, Person, SizeClass
+from tracker.prioritisation import demo as prioritisation_demo
 from tracker.processes.models import Phase, Process
 from tracker.registration import services as registration
 from tracker.sessions.models import Attendance, AttendanceStatus, MinutesStatus, Session, SessionKind, SessionStatus
@@ -143,9 +145,6 @@ class DemoLoader:
 
     def tracking(self, process, users) -> None:
         """Progress of adopted measures and a closed prioritisation round (their features' demo records)."""
-        from tracker.implementation import demo as implementation_demo
-        from tracker.prioritisation import demo as prioritisation_demo
-
         implementation_demo.load(process, users)
         prioritisation_demo.load(process, users)
 

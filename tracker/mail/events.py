@@ -8,11 +8,12 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.hubs.models import HubMembership, membership_delegate
 from tracker.mail.models import MailKind
 from tracker.mail.services import answer_token, queue
 from tracker.organizations.models import Person
 from tracker.sessions import ical
-from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
 from tracker.urls import public_host, public_url
 
 
@@ -62,8 +63,6 @@ def session_changed(session: Session) -> int:
 
 def minutes_approved(session: Session) -> int:
     """The hub's members (its delegates) and the session's participants hear that the minutes are out."""
-    from tracker.hubs.models import HubMembership, membership_delegate
-
     people: dict[int, Person] = {a.person_id: a.person for a in session.attendances
                                  if a.status == AttendanceStatus.ATTENDED}
     if session.hub_id is not None:
@@ -104,8 +103,6 @@ def reminders(today: date) -> int:
 
 def digests(today: date) -> int:
     """Once a week, each owner of open action items gets the list, overdue ones first."""
-    from tracker.sessions.models import ActionItem
-
     items = db.session.scalars(select(ActionItem).where(ActionItem.done.is_(False), ActionItem.owner_id.is_not(None))
                                .order_by(ActionItem.due_on, ActionItem.id)).all()
     by_owner: dict[int, list] = {}

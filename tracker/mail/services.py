@@ -27,6 +27,7 @@ from tracker.mail.models import MailKind, MailPreference, MailStatus, OutboxMail
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
 from tracker.permissions import guarded, is_admin
+from tracker.sessions.models import Attendance
 from tracker.text import single_line
 from tracker.urls import public_url
 
@@ -84,8 +85,6 @@ def answer_token(attendance) -> str:
 
 
 def read_answer_token(token: str, now: datetime):
-    from tracker.sessions.models import Attendance
-
     try:
         data = _serializer("answer").loads(token)
         until = datetime.fromisoformat(data["until"])
