@@ -29,6 +29,8 @@ from tracker.prioritisation.models import Ballot, Method, PrioritisationRound
 from tracker.privacy import scrub
 from tracker.privacy import services as privacy
 from tracker.processes.services import figures
+from tracker.registration import services as registration
+from tracker.registration.models import RegistrationRequest
 from tracker.sessions import services as sessions
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session
 
@@ -330,17 +332,18 @@ def test_data_export_contains_everything_linked_to_the_person(client, world, log
     assert delegations[0]["left_at"] is None
     assert data["imports"][0]["row"]["name"] == "QUIRRELL, Zélda"
     assert data["imports"][0]["filename"] == "liste.csv"
-    assert "registration" in data
+    assert "registrations" in data
 
 
 def test_export_of_a_registration_holds_the_request(client, world):
-    response = client.post(f"/p/{world.process.id}/register", data={
-        "name": "Rita Registriert", "email": "rita@gamma.example", "hub_id": world.hub_a.id, "organization_id": 0,
-        "new_organization": "Gamma GmbH", "new_organization_type": "company", "consent_contact": "y"})
-    assert response.status_code == 200
-    person = db.session.scalar(select(Person).where(Person.email == "rita@gamma.example"))
-    registration = privacy.export_person(person)["registration"]
-    assert registration["status"] == "pending" and registration["events"][0]["action"] == "register"
+    client.post(f"/p/{world.process.id}/register", data={
+        "name": "Rita Registriert", "email": "rita@gamma.example", "hub_id": world.hub_a.id,
+        "organization_name": "Gamma GmbH", "organization_type": "company", "consent_contact": "y"})
+    request = db.session.scalar(select(RegistrationRequest))
+    approval = registration.approve(request, by=world.admin, create_new=True)
+    db.session.commit()
+    [entry] = privacy.export_person(approval.user.person)["registrations"]
+    assert (entry["status"], entry["organization_as_typed"], entry["hub"]) == ("approved", "Gamma GmbH", "Hub A")
 
 
 # --- pages for every person, with or without an account -------------------------------------------------

@@ -18,6 +18,7 @@ from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.organizations.models import Organization, Person
+from tracker.pagination import listing_page
 from tracker.permissions import is_admin, load, require
 from tracker.processes.models import Process
 
@@ -48,7 +49,7 @@ def users():
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(Person.name).like(pattern), Person.email.like(pattern)))
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = listing_page(statement)
     return render_template("admin/users.html", page=page, query=query)
 
 
@@ -143,7 +144,7 @@ def audit():
             continue
         bound = datetime.combine(day + (timedelta(days=1) if key == "to" else timedelta()), time.min)
         statement = statement.where(getattr(AuditEvent.at, operator)(bound))
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = listing_page(statement)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     types = db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
     users = {u.id: u for u in db.session.scalars(

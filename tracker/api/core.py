@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException
 from tracker.api.tokens import user_for_token
 from tracker.errors import AppError, Invalid, NotAllowed, Unauthorized, error_json
 from tracker.extensions import csrf, db, limiter
+from tracker.pagination import page_size
 from tracker.permissions import MAX_ID, load
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -189,6 +190,7 @@ def referenced_all(model, ids: list[int] | None, field_name: str) -> list:
 
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 100_000
 
 
 def page_args() -> tuple[int, int]:
@@ -198,7 +200,7 @@ def page_args() -> tuple[int, int]:
             raise Invalid(f"{name} must be a whole number from 1 to {upper}.", name)
         return int(raw)
 
-    return number("page", 1, 100_000), number("per_page", 50, MAX_PER_PAGE)
+    return number("page", 1, MAX_PAGE), number("per_page", page_size(), MAX_PER_PAGE)
 
 
 def paginated(statement, serialise: Callable[..., dict], prepare: Callable[[list], dict] | None = None):
@@ -215,7 +217,7 @@ def paginated(statement, serialise: Callable[..., dict], prepare: Callable[[list
 
 
 PAGE_QUERY = {
-    "page": {"schema": {"type": "integer", "minimum": 1, "maximum": 100000}, "description": "page number"},
+    "page": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "description": "page number"},
     "per_page": {"schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "description": "page size"},
 }
 

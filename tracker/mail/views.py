@@ -18,6 +18,7 @@ from tracker.labels import label
 from tracker.mail import events, services
 from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.model_types import utcnow
+from tracker.pagination import listing_page
 from tracker.permissions import is_admin, load, require
 from tracker.sessions.models import AttendanceStatus
 
@@ -78,7 +79,7 @@ def outbox():
     statement = select(OutboxMail).order_by(OutboxMail.id.desc())
     if status in {s.value for s in MailStatus}:
         statement = statement.where(OutboxMail.status == MailStatus(status))
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = listing_page(statement)
     return render_template("mail/outbox.html", page=page, status=status, statuses=list(MailStatus),
                            configured=bool(current_app.config.get("MAIL_SERVER")))
 

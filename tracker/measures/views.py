@@ -23,12 +23,11 @@ from tracker.measures import exports, queries, services, workflow
 from tracker.measures.forms import CommentForm, MeasureForm, MergeForm, TransitionForm
 from tracker.measures.models import PLAN_STATUSES, Horizon, Measure, MeasureStatus
 from tracker.organizations.models import Organization
+from tracker.pagination import listing_page
 from tracker.permissions import can_view_measure, can_view_process, find, is_internal, load
 from tracker.processes.models import Process
 
 bp = Blueprint("measures", __name__)
-
-LIST_PAGE_SIZE = 50
 
 
 @bp.get("/processes/<int:process_id>/measures")
@@ -38,7 +37,7 @@ def index(process_id: int):
     statement, query = queries.filtered(process, request.args)
     statement = statement.options(selectinload(Measure.hub), selectinload(Measure.proposer_organization),
                                   selectinload(Measure.primary_goal))
-    page = db.paginate(statement, per_page=LIST_PAGE_SIZE, error_out=False)
+    page = listing_page(statement)
     hubs = queries.hubs_of(process)
     may_merge = services.merge_into_new.allowed(current_user, process)
     return render_template("measures/index.html", process=process, page=page, hubs=hubs,

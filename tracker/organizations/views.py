@@ -16,6 +16,7 @@ from tracker.measures.models import Measure
 from tracker.organizations import services
 from tracker.organizations.forms import OrganizationForm
 from tracker.organizations.models import Organization, OrganizationType, SizeClass
+from tracker.pagination import listing_page
 from tracker.permissions import can_view_people_of, load
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -31,7 +32,7 @@ def index():
         statement = statement.where(func.lower(Organization.name).like(f"%{query.lower()}%"))
     if kind in {t.value for t in OrganizationType}:
         statement = statement.where(Organization.type == OrganizationType(kind))
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = listing_page(statement)
     return render_template("organizations/index.html", page=page, query=query, kind=kind,
                            types=choices(OrganizationType), may_create=services.can_create_organizations(current_user))
 

@@ -48,12 +48,11 @@ from tracker.plan.models import PlanVersion, ReviewComment
 from tracker.prioritisation.models import Ballot, BallotEntry, Criterion, PrioritisationRound
 from tracker.privacy import scrub
 from tracker.privacy.signals import person_anonymised
+from tracker.registration.models import RegistrationRequest
 from tracker.sessions.models import ActionItem, Attendance, MinutesRevision, Session
 
 FORMER_PARTICIPANT = _l("Former participant")
 ONLY_ADMINS = _l("Only administrators anonymise people, and never themselves.")
-# Audit actions of a registration (the request and the admin's decision on it).
-REGISTRATION_ACTIONS = ("register", "approve_registration", "reject_registration")
 # Personal fields of a person or account in an audit entry's changes; the name becomes "former participant".
 PERSONAL_FIELDS = ("name", "email", "phone", "function")
 # Never part of a download, whatever table they are in.
@@ -208,17 +207,14 @@ def _rows(statement) -> list:
     return list(db.session.scalars(statement))
 
 
-def _registration(user: User | None) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    events = _rows(select(AuditEvent).where(AuditEvent.object_type == "user", AuditEvent.object_id == user.id,
-                                            AuditEvent.action.in_(REGISTRATION_ACTIONS)).order_by(AuditEvent.id))
-    if not events:
-        return None
-    decisions = [e.action for e in events if e.action != "register"]
-    status = {"approve_registration": "approved", "reject_registration": "rejected"}.get(
-        decisions[-1] if decisions else "", "pending")
-    return {"status": status, "events": [_audit_entry(e) for e in events]}
+def _registrations(person: Person) -> list[dict[str, Any]]:
+    """The registration requests that became this person (a pending one has no person yet)."""
+    return [{"id": r.id, "process": r.process.name, "hub": r.hub.name, "status": r.status.value,
+             "organization_as_typed": r.organization_name, "consent_contact": r.consent_contact,
+             "consent_named": r.consent_named, "consent_text_version": r.consent_text_version,
+             "requested_at": r.created_at.isoformat(), "decided_at": r.decided_at.isoformat() if r.decided_at else None}
+            for r in _rows(select(RegistrationRequest).where(RegistrationRequest.person_id == person.id)
+                           .order_by(RegistrationRequest.id))]
 
 
 def _ballots(user: User) -> list[dict[str, Any]]:
@@ -344,7 +340,7 @@ def export_person(person: Person) -> dict[str, Any]:
             "anonymised_at": _plain(person.anonymised_at),
         },
         "account": _account(person),
-        "registration": _registration(user),
+        "registrations": _registrations(person),
         "consents": [
             {"purpose": c.purpose.value, "text_version": c.text_version, "given_at": c.given_at.isoformat(),
              "withdrawn_at": _plain(c.withdrawn_at)} for c in person.consents

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from tracker.extensions import db
 from tracker.organizations.models import Person
+from tracker.pagination import listing_page
 from tracker.permissions import is_admin, load, require
 from tracker.privacy import services
 from tracker.privacy.forms import AnonymiseForm
@@ -45,7 +46,7 @@ def people():
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(Person.name).like(pattern), Person.email.like(pattern)))
-    page = db.paginate(statement, per_page=50, error_out=False)
+    page = listing_page(statement)
     return render_template("privacy/people.html", page=page, query=query)
 
 
