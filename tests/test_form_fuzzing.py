@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from tracker.text import single_line
+
 pytestmark = pytest.mark.slow
 
 # Text as people (and attackers) type it: any unicode but NUL-free; some NULs too, which must not crash.
@@ -18,9 +20,10 @@ FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
 
 
 def _kept(value: str, page: str) -> bool:
-    """The typed value is in the re-rendered form (HTML-escaped, trimmed as the form trims)."""
-    stripped = value.strip()
-    return not stripped or str(escape(stripped)) in page
+    """The typed value is in the re-rendered form (HTML-escaped, cleaned as every one-line field cleans:
+    no control characters, spacing as single spaces)."""
+    kept = single_line(value)
+    return not kept or str(escape(kept)) in page
 
 
 # (url template, role that may post, fields: name -> strategy, field whose value must survive a 400)

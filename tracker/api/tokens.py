@@ -12,6 +12,7 @@ from tracker.api.models import ApiToken
 from tracker.audit.services import record
 from tracker.extensions import db
 from tracker.model_types import utcnow
+from tracker.text import single_line
 
 PREFIX = "mpt_"
 
@@ -23,7 +24,7 @@ def _hash(token: str) -> str:
 def create_token(user: User, name: str, *, by=None) -> str:
     """A new token for the user; the plain token is returned once and never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
-    api_token = ApiToken(user=user, name=name.strip()[:100] or "API", prefix=token[:12], token_hash=_hash(token))
+    api_token = ApiToken(user=user, name=single_line(name)[:100] or "API", prefix=token[:12], token_hash=_hash(token))
     db.session.add(api_token)
     db.session.flush()
     record("create", api_token, by=by or user, summary=f"API token {api_token.prefix}… for user {user.id}")
