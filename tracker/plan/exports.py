@@ -17,6 +17,7 @@ from tracker.plan.models import DRAFT_STATUSES, PlanVersion, PlanVersionFile
 from tracker.plan.texts import document_locale
 from tracker.plan.versions import chart_images, version_file, versions
 from tracker.processes.models import Process
+from tracker.text import without_control_in
 
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", "md"),
@@ -40,9 +41,15 @@ def media_type(fmt: str) -> str:
 
 
 def render_document(doc: dict[str, Any], fmt: str, *, marked: bool, images: dict[str, bytes]) -> bytes:
-    """One format of a document, in the installation's language whatever the reader's UI language."""
+    """One format of a document, in the installation's language whatever the reader's UI language.
+
+    Control characters (which DOCX cannot hold) and lone surrogates (which UTF-8 cannot) are left out of
+    the rendered copy, so text stored or frozen before inputs were cleaned still exports; the document
+    itself (a frozen version's content) stays as it is.
+    """
     if fmt not in FORMATS:
         raise Invalid(f"Unknown format {fmt}.", "format")
+    doc = without_control_in(doc)
     with force_locale(document_locale()):
         if fmt == "md":
             return render.to_markdown(doc, marked=marked).encode()
