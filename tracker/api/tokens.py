@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from tracker.accounts.models import User
 from tracker.api.models import ApiToken
 from tracker.audit.services import record
+from tracker.database import write_transaction
 from tracker.extensions import db
 from tracker.model_types import utcnow
 from tracker.text import single_line
@@ -40,9 +43,15 @@ def user_for_token(token: str) -> User | None:
         return None
     now = utcnow()
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
-        api_token.last_used_at = now  # at most one write per five minutes per token
-        db.session.commit()
+        _note_use(api_token.id, now)  # at most one write per five minutes per token
     return api_token.user
+
+
+def _note_use(token_id: int, now) -> None:
+    """When the token was last used: its own short write, skipped if the database stays busy (a GET
+    must not fail for it)."""
+    with suppress(OperationalError), write_transaction(db.session):
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def revoke(api_token: ApiToken, *, by) -> None:
