@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -13,6 +15,7 @@ from wtforms.fields import PasswordField, StringField, TextAreaField
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.measures.models import Measure
+from tracker.organizations.models import Person
 
 TYPED_TITLE = "Idee\x01 mit\x1b  Steuerzeichen\x85\x7f\u2028"
 KEPT_TITLE = "Idee mit Steuerzeichen"
@@ -78,3 +81,15 @@ def test_api_strings_drop_control_characters_and_lone_surrogates(client, bearer,
     goal = client.post(f"/api/v1/processes/{world.process.id}/goals", json={"title": "\x01\x02"},
                        headers=bearer(world.steering))
     assert goal.status_code == 400 and "title" in goal.get_data(as_text=True)
+
+
+def test_an_imported_list_drops_control_characters(client, login, world):
+    login(world.moderator_a)
+    rows = ("Name;E-Mail;Organisation;Typ;Funktion;Status\n"
+            "J\x01ürgen\x1b Öztürk;;Handwerks\x7fkammer;Kammer;Refe\x0crent;\n")
+    upload = client.post(f"/sessions/{world.session_a.id}/import", content_type="multipart/form-data",
+                         data={"file": (io.BytesIO(rows.encode()), "liste.csv")})
+    assert upload.status_code == 302
+    assert client.post(upload.headers["Location"] + "/confirm").status_code == 302
+    person = db.session.scalar(select(Person).where(Person.name == "Jürgen Öztürk"))
+    assert (person.organization.name, person.function) == ("Handwerkskammer", "Referent")
