@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -25,7 +32,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _is_write_request() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() or _is_write_request() else "BEGIN")
 
 
 def _is_write_request() -> bool:
@@ -33,3 +40,32 @@ def _is_write_request() -> bool:
     from flask import has_request_context, request
 
     return has_request_context() and request.method in {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock up front, as a POST's do."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[None]:
+    """The rare write of a reading request (a rendered export kept for the next reader, a token's last
+    use) in a short transaction of its own: the read transaction ends first, the block then runs in a
+    transaction that holds the write lock from its start, and is committed (rolled back on an error).
+
+    On SQLite a read transaction that later writes fails with "database is locked" as soon as anyone
+    else wrote since it began (issue 16, finding 9); one that takes the lock at its start waits its turn.
+    """
+    session.commit()
+    with writing():
+        try:
+            yield
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -157,7 +157,7 @@ class TestOrganisationsAndPeople:
         assert any(p["email"] == world.company_b.email for p in everyone)
 
     @pytest.mark.parametrize("body,field", [({"name": "X", "email": "not-an-email"}, "email"),
-                                            ({"name": "X\x00Y"}, "name"), ({"name": "X", "organization_id": 0},
+                                            ({"name": "\x00\x01 "}, "name"), ({"name": "X", "organization_id": 0},
                                                                            "organization_id")])
     def test_bad_people_are_field_errors(self, client, world, bearer, body, field):
         response = client.post("/api/v1/people", json=body, headers=bearer(world.steering))

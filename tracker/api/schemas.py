@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -22,12 +23,34 @@ from tracker.measures.models import Horizon, MeasureStatus
 from tracker.organizations.models import OrganizationType, SizeClass
 from tracker.processes.models import Phase
 from tracker.sessions.models import AttendanceStatus, SessionKind, SessionStatus
+from tracker.text import single_line, without_control
 
-# Every string is bounded and free of NUL characters (PostgreSQL refuses those).
-NO_NUL = r"^[^\x00]*$"
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200, pattern=NO_NUL)]
-LongText = Annotated[str, StringConstraints(max_length=50_000, pattern=NO_NUL)]
+# Every string is bounded and loses its control characters before it is checked (issue 16, finding 4):
+# names and titles are one line with single spaces, long texts keep newlines and tabs. NUL is one of
+# them (PostgreSQL refuses it), and so are lone surrogates (no database stores them).
+OneLine = BeforeValidator(lambda value: single_line(value) if isinstance(value, str) else value)
+Lines = BeforeValidator(lambda value: without_control(value) if isinstance(value, str) else value)
+
+
+def line(max_length: int, min_length: int = 0):
+    """A one-line string of at most max_length characters after cleaning."""
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length), OneLine]
+
+
+def lines(max_length: int, min_length: int = 0):
+    """A text of several lines of at most max_length characters after cleaning."""
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length), Lines]
+
+
+Name = line(200, min_length=1)
+ShortText = line(200)
+LongText = lines(50_000)
+City = line(120, min_length=1)
+ShortName = line(40, min_length=1)
+SectionKey = line(100, min_length=1)
+CriterionName = line(100, min_length=1)
+Criterion = line(100)
+CommentText = lines(20_000, min_length=1)
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
@@ -54,7 +77,7 @@ class Out(BaseModel):
 
 class ProcessIn(Strict):
     name: Name
-    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120, pattern=NO_NUL)]
+    city: City
     starts_on: date
     ends_on: date
     phase: Phase = Phase.PREPARATION
@@ -78,7 +101,7 @@ class ProcessOut(Out):
 
 class HubIn(Strict):
     name: Name
-    short_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=NO_NUL)]
+    short_name: ShortName
     lead_organization_ids: list[Id] = Field(default_factory=list, max_length=50)
     moderator_ids: list[Id] = Field(default_factory=list, max_length=50)
     colour: Colour = "#3b6ea5"
@@ -268,9 +291,9 @@ class VersionOut(BaseModel):
 
 
 class CommentIn(Strict):
-    section: Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+    section: SectionKey
     measure_id: Id | None = None
-    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000, pattern=NO_NUL)]
+    text: CommentText
     resolved: bool = False
 
 
@@ -392,7 +415,7 @@ class ProgressOut(BaseModel):
 # Prioritisation -----------------------------------------------------------------------------------
 
 class CriterionIn(Strict):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)]
+    name: CriterionName
     weight: Annotated[float, Field(gt=0, le=100)] = 1.0
 
 
@@ -420,7 +443,7 @@ class RoundOut(BaseModel):
 class VoteEntry(Strict):
     measure_id: Id
     points: Annotated[int, Field(ge=0, le=100)] | None = None
-    criterion: Annotated[str, StringConstraints(max_length=100, pattern=NO_NUL)] | None = None
+    criterion: Criterion | None = None
     score: Annotated[int, Field(ge=1, le=5)] | None = None
 
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from tracker.accounts.models import User
 from tracker.api.models import ApiToken
 from tracker.audit.services import record
+from tracker.database import write_transaction
 from tracker.extensions import db
 from tracker.model_types import utcnow
 from tracker.permissions import guarded, is_admin
+from tracker.text import single_line
 
 PREFIX = "mpt_"
 
@@ -24,7 +28,7 @@ def _hash(token: str) -> str:
 def create_token(user: User, name: str, *, by=None) -> str:
     """A new token for the user; the plain token is returned once and never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
-    api_token = ApiToken(user=user, name=name.strip()[:100] or "API", prefix=token[:12], token_hash=_hash(token))
+    api_token = ApiToken(user=user, name=single_line(name)[:100] or "API", prefix=token[:12], token_hash=_hash(token))
     db.session.add(api_token)
     db.session.flush()
     record("create", api_token, by=by or user, summary=f"API token {api_token.prefix}… for user {user.id}")
@@ -40,9 +44,15 @@ def user_for_token(token: str) -> User | None:
         return None
     now = utcnow()
     if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
-        api_token.last_used_at = now  # at most one write per five minutes per token
-        db.session.commit()
+        _note_use(api_token.id, now)  # at most one write per five minutes per token
     return api_token.user
+
+
+def _note_use(token_id: int, now) -> None:
+    """When the token was last used: its own short write, skipped if the database stays busy (a GET
+    must not fail for it)."""
+    with suppress(OperationalError), write_transaction(db.session):
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
 
 
 def owns_token(user, api_token: ApiToken) -> bool:

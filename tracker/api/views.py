@@ -18,6 +18,7 @@ from tracker.api.models import ApiToken
 from tracker.api.openapi import build_spec
 from tracker.extensions import db
 from tracker.permissions import load
+from tracker.text import single_line
 
 web = Blueprint("api_tokens", __name__)
 
@@ -38,7 +39,7 @@ def docs():
 def token_list():
     new_token = None
     if request.method == "POST":
-        name = request.form.get("name", "").strip()[:100]
+        name = single_line(request.form.get("name"))
         if not name:
             flash(_("Please give the token a name, e.g. the script that uses it."), "error")
         else:

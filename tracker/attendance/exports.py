@@ -2,8 +2,9 @@
 
 CSV is written for Excel as people in the process use it: UTF-8 with a byte order mark (so
 umlauts survive), semicolons between cells and numbers in the UI's locale (German Excel reads
-"7,5" as a number and "7.5" as a date). Text cells that start with = + - @ (or a tab or carriage
-return) get a leading apostrophe in both formats, so a name can never become a formula.
+"7,5" as a number and "7.5" as a date). Every cell goes through tracker.text.spreadsheet_cell, the
+one sanitiser of every CSV and XLSX the app writes: a name can never become a formula, and no
+control character breaks the file.
 """
 
 from __future__ import annotations
@@ -23,17 +24,10 @@ from tracker.labels import label
 from tracker.organizations.models import Organization, Person
 from tracker.processes.models import Process
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from tracker.text import spreadsheet_cell, without_control
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value):
-    """A text cell that spreadsheet programs will not run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass
@@ -46,10 +40,10 @@ class Table:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_text(h) for h in table.header])
+    writer.writerow([spreadsheet_cell(h) for h in table.header])
     for row in table.rows:
         writer.writerow([
-            format_decimal(cell, format="0.##") if isinstance(cell, float) else safe_text(cell) for cell in row
+            format_decimal(cell, format="0.##") if isinstance(cell, float) else spreadsheet_cell(cell) for cell in row
         ])
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -61,11 +55,11 @@ def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31]
-    sheet.append([safe_text(h) for h in table.header])
+    sheet.append([spreadsheet_cell(h) for h in table.header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([safe_text(cell) for cell in row])
+        sheet.append([spreadsheet_cell(cell) for cell in row])
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
         width = max((len(str(cell.value or "")) for cell in column), default=8)
@@ -130,8 +124,8 @@ def sign_in_sheet_pdf(session: Session) -> bytes:
     from weasyprint import HTML
 
     attendances = attendance_rows(session, (AttendanceStatus.INVITED, AttendanceStatus.REGISTERED))
-    html = render_template("attendance/sign_in_sheet.html", session=session, attendances=attendances,
-                           blank_rows=range(8))
+    html = without_control(render_template("attendance/sign_in_sheet.html", session=session,
+                                           attendances=attendances, blank_rows=range(8)))
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
 
 

@@ -39,6 +39,7 @@ from tracker.organizations.models import Organization, OrganizationType, Person,
 from tracker.organizations.services import find_or_create_organization, find_or_create_person
 from tracker.permissions import can_manage_hub, guarded
 from tracker.sessions.models import AttendanceStatus, Session
+from tracker.text import single_line
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_ROWS = 2000
@@ -187,7 +188,7 @@ def validate_rows(rows: list[dict], *, session: Session | None = None, hub: Hub 
     seen_names: dict[tuple[str, str], int] = {}
     result = []
     for raw in rows:
-        row = {field: str(raw.get(field) or "").strip() for field in FIELDS}
+        row = {field: single_line(str(raw.get(field) or "")) for field in FIELDS}  # no control characters
         row["line"] = raw["line"]
         errors = []
         if not row["name"]:

@@ -27,6 +27,7 @@ from tracker.processes.queries import newest_process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
 from tracker.sessions.services import open_action_items_of
+from tracker.text import spreadsheet_cell
 
 bp = Blueprint("charts", __name__)
 PUBLIC_CHARTS = {"progress-per-goal", "traffic-lights"}
@@ -122,8 +123,8 @@ def chart_data(process_id: int, key: str):
     chart = builder(process)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(chart.headers)
-    writer.writerows(chart.rows)
+    writer.writerow([spreadsheet_cell(cell) for cell in chart.headers])
+    writer.writerows([[spreadsheet_cell(cell) for cell in row] for row in chart.rows])
     return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
 

@@ -8,16 +8,10 @@ import io
 from openpyxl import Workbook
 
 from tracker.labels import label
+from tracker.text import spreadsheet_cell
 
 HEADERS = ("Nr.", "Titel", "Status", "Hub", "Leitziel", "Zeithorizont", "Fokusprojekt", "Vorgeschlagen von",
            "Verantwortlich", "Unterstützer", "Kostenschätzung", "Das machen wir", "So machen wir das")
-
-
-def _safe(value) -> object:
-    """Cells that a spreadsheet would run as a formula get a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _rows(measures) -> list[list]:
@@ -29,7 +23,7 @@ def _rows(measures) -> list[list]:
 
 
 def measures_table(measures, fmt: str) -> tuple[bytes, str]:
-    rows = [[_safe(cell) for cell in row] for row in _rows(measures)]
+    rows = [[spreadsheet_cell(cell) for cell in row] for row in _rows(measures)]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")

@@ -12,6 +12,7 @@ from tracker.plan import generator
 from tracker.plan.models import PlanVersion
 from tracker.plan.render.markdown import to_markdown
 from tracker.plan.texts import document_locale, section_title
+from tracker.text import without_control_in
 
 COMPARED_FIELDS = ("ref", "title", "description", "approach", "expected_effect", "status", "horizon",
                    "cost_estimate", "responsible", "is_focus_project", "goal_number", "hub")
@@ -37,7 +38,9 @@ class Comparison:
 
 
 def compare(old: PlanVersion, new: PlanVersion) -> Comparison:
-    a, b = generator.all_measures(old.content), generator.all_measures(new.content)
+    """What changed between two versions, as the page shows it (without control characters)."""
+    old_content, new_content = without_control_in(old.content), without_control_in(new.content)
+    a, b = generator.all_measures(old_content), generator.all_measures(new_content)
     # A measure carried into an update process counts as the same measure as its origin.
     origin = {m["origin_measure_id"]: mid for mid, m in b.items() if m.get("origin_measure_id") in a}
     matched = {mid: origin.get(mid, mid if mid in b else None) for mid in a}
@@ -51,7 +54,7 @@ def compare(old: PlanVersion, new: PlanVersion) -> Comparison:
         if differences:
             changed.append((a[mid], b[other], differences))
     with force_locale(document_locale()):
-        sections = _section_diffs(old.content, new.content)
+        sections = _section_diffs(old_content, new_content)
     return Comparison(added=added, removed=removed, changed=changed, sections=sections)
 
 

@@ -6,10 +6,13 @@ app server answers with the same bytes; the other formats are quick to make each
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask_babel import force_locale
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from tracker.database import write_transaction
 from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.plan import charts, generator, render
@@ -17,7 +20,9 @@ from tracker.plan.models import DRAFT_STATUSES, PlanVersion, PlanVersionFile
 from tracker.plan.texts import document_locale
 from tracker.plan.versions import chart_images, version_file, versions
 from tracker.processes.models import Process
+from tracker.text import without_control_in
 
+log = logging.getLogger(__name__)
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", "md"),
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -40,9 +45,15 @@ def media_type(fmt: str) -> str:
 
 
 def render_document(doc: dict[str, Any], fmt: str, *, marked: bool, images: dict[str, bytes]) -> bytes:
-    """One format of a document, in the installation's language whatever the reader's UI language."""
+    """One format of a document, in the installation's language whatever the reader's UI language.
+
+    Control characters (which DOCX cannot hold) and lone surrogates (which UTF-8 cannot) are left out of
+    the rendered copy, so text stored or frozen before inputs were cleaned still exports; the document
+    itself (a frozen version's content) stays as it is.
+    """
     if fmt not in FORMATS:
         raise Invalid(f"Unknown format {fmt}.", "format")
+    doc = without_control_in(doc)
     with force_locale(document_locale()):
         if fmt == "md":
             return render.to_markdown(doc, marked=marked).encode()
@@ -93,10 +104,25 @@ def export_version(version: PlanVersion, fmt: str) -> bytes:
     data = render_document(version.content, fmt, marked=version.status in DRAFT_STATUSES,
                            images=chart_images(version))
     if fmt in CACHED_FORMATS:
-        db.session.add(PlanVersionFile(plan_version_id=version.id, name=_export_name(version, fmt),
-                                       media_type=media_type(fmt), data=data))
-        db.session.commit()
+        _keep(PlanVersionFile(plan_version_id=version.id, name=_export_name(version, fmt),
+                              media_type=media_type(fmt), data=data))
     return data
+
+
+def _keep(file: PlanVersionFile) -> None:
+    """Keep a rendered export in a short write transaction of its own, after the reading one ended
+    (a GET's read transaction must not become a write: issue 16, finding 9).
+
+    Whoever kept the same file first wins; when the file cannot be kept (another request kept it, or
+    the database stays busy), the next reader renders it again: an export never fails for it.
+    """
+    try:
+        with write_transaction(db.session):
+            db.session.add(file)
+    except IntegrityError:
+        pass  # kept by another request meanwhile
+    except OperationalError:
+        log.warning("plan export %s of version %s not kept", file.name, file.plan_version_id, exc_info=True)
 
 
 def filename(doc: dict[str, Any], fmt: str, label: str = "") -> str:

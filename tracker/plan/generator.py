@@ -3,7 +3,8 @@
 One generator makes the masterplan and the interim report (Zwischenbericht). Renderers
 (HTML, Markdown, CSV, PDF, DOCX) turn this data into text; a frozen version keeps exactly
 this data, so it always yields the same text. Enum values stay as values here; renderers
-label them. Nothing personal goes in: organisations by name, people never.
+label them. Nothing personal goes in: people never, organisations by name only when they agreed to
+be named (otherwise described, in the plan's language: organization_name).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -22,11 +24,13 @@ from tracker.implementation.models import Milestone, ProgressUpdate
 from tracker.implementation.services import Rollup, latest_progress, milestones_of, progress_by_goal
 from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Organization
+from tracker.plan import texts
 from tracker.plan.models import PlanStatus, PlanVersion
 from tracker.processes.models import Process, process_partner
 from tracker.processes.queries import attendance_counts
 from tracker.processes.services import figures, phase_timeline
 from tracker.sessions.models import Session, SessionStatus
+from tracker.text import single_line
 
 PLAN = "plan"
 INTERIM = "interim"
@@ -41,8 +45,21 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def organization_name(organization: Organization) -> str:
+    """How the plan names an organisation: by its name only if it agreed to be named, else by a neutral
+    description ("ein Unternehmen der Branche Logistik"). Versions frozen before keep what they say."""
+    if organization.consents_to_be_named:
+        return organization.name
+    return texts.unnamed(organization.type, single_line(organization.sector))
+
+
 def build(process: Process, kind: str = PLAN, *, label: str = "", on: date | None = None) -> dict[str, Any]:
-    """The whole document for a process; kind is "plan" or "interim"."""
+    """The whole document for a process; kind is "plan" or "interim". Written in the plan's language."""
+    with force_locale(texts.document_locale()):
+        return _build(process, kind, label=label, on=on)
+
+
+def _build(process: Process, kind: str, *, label: str, on: date | None) -> dict[str, Any]:
     on = on or date.today()
     measures = list(db.session.scalars(
         select(Measure).where(Measure.process_id == process.id)
@@ -110,7 +127,7 @@ def build(process: Process, kind: str = PLAN, *, label: str = "", on: date | Non
             "status": measure.status.value,
             "horizon": measure.horizon.value if measure.horizon else None,
             "cost_estimate": measure.cost_estimate or "",
-            "responsible": [o.name for o in measure.responsible_organizations],
+            "responsible": [organization_name(o) for o in measure.responsible_organizations],
             "is_focus_project": bool(measure.is_focus_project),
             "goal_number": goal.number if goal else None,
             "secondary_goals": [g.number for g in measure.goals if g.id != measure.primary_goal_id],
@@ -193,10 +210,10 @@ def _chapter(key, number, title, introduction, objective, measures, goal_id=None
 
 def _process_part(process: Process, hubs: list[Hub]) -> dict[str, Any]:
     f = figures(process)
-    partners = list(db.session.scalars(
-        select(Organization.name).join(process_partner, process_partner.c.organization_id == Organization.id)
+    partners = [organization_name(o) for o in db.session.scalars(
+        select(Organization).join(process_partner, process_partner.c.organization_id == Organization.id)
         .where(process_partner.c.process_id == process.id).order_by(Organization.name)
-    ))
+    )]
     return {
         "starts_on": _iso(process.starts_on), "ends_on": _iso(process.ends_on), "phase": process.phase.value,
         "timeline": [{"phase": phase.value, "state": state} for phase, state in phase_timeline(process)],
@@ -211,7 +228,7 @@ def _process_part(process: Process, hubs: list[Hub]) -> dict[str, Any]:
         },
         "partners": partners,
         "hubs": [{"id": hub.id, "name": hub.name, "short_name": hub.short_name, "colour": hub.colour,
-                  "leads": [o.name for o in hub.lead_organizations]} for hub in hubs],
+                  "leads": [organization_name(o) for o in hub.lead_organizations]} for hub in hubs],
     }
 
 

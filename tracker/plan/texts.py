@@ -14,6 +14,7 @@ import tracker.implementation.labels  # noqa: F401  (registers the traffic-light
 from tracker.implementation.models import Light
 from tracker.labels import label
 from tracker.measures.models import Horizon, MeasureStatus
+from tracker.organizations.models import OrganizationType
 from tracker.processes.models import Phase
 from tracker.sessions.models import SessionKind
 
@@ -94,6 +95,19 @@ T = {
     "Guiding goal": _l("Guiding goal"),
 }
 
+# How the plan refers to an organisation that did not agree to be named (issue 16, finding 14).
+UNNAMED = {
+    OrganizationType.COMPANY: _l("a company"),
+    OrganizationType.CHAMBER: _l("a chamber"),
+    OrganizationType.EMPLOYERS_ASSOCIATION: _l("an employers' association"),
+    OrganizationType.CRAFTS: _l("a crafts business"),
+    OrganizationType.UNION: _l("a trade union"),
+    OrganizationType.AGENCY: _l("an agency"),
+    OrganizationType.RESEARCH: _l("a research institution"),
+    OrganizationType.ADMINISTRATION: _l("a public administration"),
+    OrganizationType.OTHER: _l("an organisation"),
+}
+
 FIGURES = ("organizations", "people", "sessions", "working_hours", "ideas", "proposals", "adopted", "focus_projects")
 
 
@@ -115,6 +129,13 @@ def t(key: str) -> str:
 def document_title(doc: dict[str, Any]) -> str:
     """What the document is: the masterplan or the interim report."""
     return t("interim") if doc["kind"] == "interim" else t("plan")
+
+
+def unnamed(type_: OrganizationType | None, sector: str | None) -> str:
+    """A neutral description of an organisation, from its type (and a company's sector)."""
+    if type_ == OrganizationType.COMPANY and sector:
+        return _("a company in the %(sector)s sector", sector=sector)
+    return str(UNNAMED.get(type_, UNNAMED[OrganizationType.OTHER]))
 
 
 def light(value: str) -> str:

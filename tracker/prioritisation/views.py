@@ -25,6 +25,7 @@ from tracker.permissions import can_view_process, load
 from tracker.prioritisation import services
 from tracker.prioritisation.models import Method, PrioritisationRound, RoundResult, RoundStatus
 from tracker.processes.models import Process
+from tracker.text import spreadsheet_cell
 
 bp = Blueprint("prioritisation", __name__)
 DEFAULT_WEIGHT = Decimal("1.0")
@@ -162,14 +163,14 @@ def export(round_id: int, fmt: str):
     if round_.status != RoundStatus.CLOSED:
         raise NotAllowed(_("The results are published when the round closes."))
     header = ["Rang", "Nr.", "Maßnahme", "Punkte/Score", "Wichtigkeit", "Dringlichkeit", "Stimmen"]
-    rows = [[r.rank, r.measure_id, r.measure.title, float(r.score),
-             float(r.importance) if r.importance is not None else "", float(r.urgency) if r.urgency is not None
-             else "", r.voters] for r in round_.results]
+    rows = [[spreadsheet_cell(cell) for cell in (
+        r.rank, r.measure_id, r.measure.title, float(r.score), float(r.importance) if r.importance is not None else "",
+        float(r.urgency) if r.urgency is not None else "", r.voters)] for r in round_.results]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";")
         writer.writerow(header)
-        writer.writerows([[("'" + c) if isinstance(c, str) and c[:1] in "=+-@" else c for c in row] for row in rows])
+        writer.writerows(rows)
         return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv",
                         headers={"Content-Disposition": 'attachment; filename="priorisierung.csv"'})
     workbook = Workbook()

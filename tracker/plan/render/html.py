@@ -10,6 +10,7 @@ from flask_babel import get_locale
 
 from tracker.plan import texts
 from tracker.plan.texts import document_title, t
+from tracker.text import without_control_in
 
 TEMPLATE = "plan/print.html"
 STYLESHEET = "css/plan-print.css"
@@ -18,7 +19,11 @@ STYLESHEET = "css/plan-print.css"
 def html_context(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None,
                  image_urls: dict[str, str] | None = None, comment_counts: dict[str, int] | None = None,
                  review: dict | None = None) -> dict:
-    """What the document templates need; images without a URL are inlined as data URLs."""
+    """What the document templates need; images without a URL are inlined as data URLs.
+
+    The page shows the document without control characters, as every export does (tracker/text.py).
+    """
+    doc = without_control_in(doc)
     urls = dict(image_urls or {})
     for key, data in (images or {}).items():
         urls.setdefault(key, "data:image/png;base64," + base64.b64encode(data).decode())
