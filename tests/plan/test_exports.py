@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tests.plan.helpers import docx_paragraphs, markdown_sections, pdf_pages, pdf_toc
 from tracker.extensions import db
@@ -181,3 +182,20 @@ def test_docx_of_an_approved_version_is_unmarked_and_stable(client, login, world
     assert first_paragraphs == second_paragraphs
     assert "ENTWURF" not in first.sections[0].header.paragraphs[0].text
     assert not any("ENTWURF" in text for _style, text in first_paragraphs)
+
+
+def test_markdown_exports_carry_no_raw_html_or_script_links(client, login, world, plan):
+    """Issue 16, finding 18: the Markdown exports (the public plan's too) passed raw HTML and javascript:
+    links from what users typed straight through."""
+    plan.focus.description = ('Siehe [Details](javascript:alert(document.cookie)) <script>alert(1)</script> und '
+                              '[Stadt](https://example.org)')
+    world.process.foreword = '<img src=x onerror=alert(1)> **Gemeinsam**'
+    db.session.commit()
+    version = _approved(world)
+    login(world.steering)
+    for url in (f"/processes/{world.process.id}/plan?format=md", f"/plan/versions/{version.id}?format=md",
+                f"/p/{world.process.id}/plan?format=md"):
+        text = client.get(url).get_data(as_text=True)
+        html = MarkdownIt("commonmark", {"html": True}).render(text)  # as a wiki that trusts raw HTML shows it
+        assert "<script" not in html and "<img" not in html and 'href="javascript' not in html, url
+        assert "[Stadt](https://example.org)" in text and "**Gemeinsam**" in text and "[Details](#)" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tracker.markdown import markdown_source
 from tracker.plan import texts
 from tracker.plan.render import tables
 from tracker.plan.texts import document_title, t
@@ -13,11 +14,12 @@ Lines = list[str]
 
 
 def to_markdown(doc: dict[str, Any], *, marked: bool) -> str:
+    """The document as Markdown; what users typed keeps its formatting but no raw HTML or script link."""
     out: Lines = []
     _title(out, doc, marked)
     for section in doc["sections"]:
         SECTION_WRITERS[section["kind"]](out, doc, section)
-    return "\n".join(out).rstrip() + "\n"
+    return markdown_source("\n".join(out).rstrip() + "\n")
 
 
 def _escape_cell(value: Any) -> str:
