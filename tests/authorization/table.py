@@ -115,6 +115,7 @@ get("public.landing", P, ALL)
 get("accounts.login", {}, ALL)
 row("accounts.login", "POST", {}, ALL, lambda o: {"email": o.visitor_email, "password": PASSWORD})
 row("accounts.logout", "POST", {}, USERS, lambda o: {})
+row("accounts.logout_everywhere", "POST", {}, USERS, lambda o: {})
 row("accounts.language", "POST", {}, ALL, lambda o: {"locale": "en", "next": "/"})
 get("accounts.profile", {}, USERS)
 row("accounts.profile", "POST", {}, USERS, lambda o: {"name": "Neuer Name", "locale": "de"})
@@ -137,16 +138,25 @@ row("admin.set_password_link", "POST", {"user_id": "visitor"}, ADMIN, lambda o: 
 get("admin.audit", {}, ADMIN)
 get("privacy.my_data", {}, USERS)
 get("privacy.person_data", {"person_id": "person_x"}, ADMIN)
-row("privacy.anonymise", "POST", {"person_id": "person_x"}, ADMIN, lambda o: {})
+get("privacy.people", {}, ADMIN)
+get("privacy.person", {"person_id": "person_x"}, ADMIN)
+get("privacy.confirm_anonymise", {"person_id": "person_x"}, ADMIN)
+row("privacy.anonymise", "POST", {"person_id": "person_x"}, ADMIN, lambda o: {"confirm": "y"})
 get("registration.event", {"session_id": "kickoff"}, ALL)
 get("registration.event@B", {"session_id": "session_b"}, NOBODY, note="workshops are no public events")
 get("registration.register", P, ALL)
 row("registration.register", "POST", P, ALL,
-    lambda o: {"name": "Rita Registrant", "email": "rita@example.org", "organization_id": 0,
-               "new_organization": "Registrant GmbH", "new_organization_type": "company", "hub_id": o.hub_a,
-               "consent_contact": "y"})
+    lambda o: {"name": "Rita Registrant", "email": "rita@example.org", "organization_name": "Registrant GmbH",
+               "organization_type": "company", "hub_id": o.hub_a, "consent_contact": "y"})
 get("registration.pending", {}, ADMIN)
-row("registration.decide", "POST", {"user_id": "pending", "decision": "approve"}, ADMIN, lambda o: {})
+get("registration.decided", {}, ADMIN)
+REGISTRATION = {"request_id": "registration"}
+get("registration.show", REGISTRATION, ADMIN)
+row("registration.decide", "POST", REGISTRATION | {"decision": "approve"}, ADMIN,
+    lambda o: {"organization_id": "new", "consents_to_be_named": ""},
+    note="issue 16 finding 1: a registration changes nothing until an administrator approves it")
+row("registration.decide@reject", "POST", REGISTRATION | {"decision": "reject"}, ADMIN,
+    lambda o: {"reason": "Kein Unternehmen aus der Stadt"})
 
 # --- processes, organisations, hubs, goals -----------------------------------------------------------
 get("processes.overview", P, USERS)

@@ -38,7 +38,7 @@ from tracker.hubs.models import Hub, HubMembership
 from tracker.measures.models import MeasureStatus
 from tracker.organizations import services as directory
 from tracker.organizations.models import Organization, Person
-from tracker.permissions import can_view_people_of, can_view_process, is_internal_anywhere
+from tracker.permissions import can_manage_hub, can_view_people_of, can_view_process, is_internal_anywhere
 from tracker.processes import services as processes
 from tracker.processes.models import Process
 
@@ -114,9 +114,10 @@ def create_hub(process: Process, data: HubIn):
     return hub_json(hub)
 
 
-@endpoint("/hubs/{hub_id}/members", "POST", "Add an organisation to a hub (its moderators and steering any, a "
-          "company representative their own), with delegates of that organisation", load=(Hub, "hub_id"),
-          check=hubs.can_add_members, body=MemberIn, response=MembershipOut, errors=(409,), tag="hubs", status=201)
+@endpoint("/hubs/{hub_id}/members", "POST", "Add an organisation to a hub (its moderators and the steering group; "
+          "a company chooses its hub with POST /organizations/{id}/hub), with delegates of that organisation",
+          load=(Hub, "hub_id"), check=can_manage_hub, body=MemberIn, response=MembershipOut, errors=(409,),
+          tag="hubs", status=201)
 def add_member(hub: Hub, data: MemberIn):
     organization = referenced(Organization, data.organization_id, "organization_id", "Organisation")
     delegates = referenced_all(Person, data.delegate_ids, "delegate_ids")
@@ -127,8 +128,9 @@ def add_member(hub: Hub, data: MemberIn):
     return membership_json(membership)
 
 
-@endpoint("/organizations/{organization_id}/hub", "POST", "Move an organisation to another hub of the same process",
-          load=(Organization, "organization_id"), check=hubs.can_choose_hub_for, body=MoveIn,
+@endpoint("/organizations/{organization_id}/hub", "POST", "Move an organisation to another hub of the same "
+          "process (its company representatives and the steering group)", load=(Organization, "organization_id"),
+          check=hubs.can_move_organization, body=MoveIn,
           response=MembershipOut, tag="hubs", status=201)
 def move_organization(organization: Organization, data: MoveIn):
     hub = referenced(Hub, data.hub_id, "hub_id", "Hub")

@@ -155,7 +155,7 @@ def unmerge_measure(measure: Measure):
 
 @endpoint("/measures/{measure_id}/progress", "POST", "Report progress of an adopted measure (steering and the "
           "responsible organisations)", load=(Measure, "measure_id"), check=implementation.can_report,
-          body=ProgressIn, response=ProgressOut, tag="measures", status=201)
+          body=ProgressIn, response=ProgressOut, errors=(409,), tag="measures", status=201)
 def report_progress(measure: Measure, data: ProgressIn):
     update = implementation.report_progress(measure, on=data.date, percent=data.percent, light=data.light,
                                             note=data.note, by=current_user)

@@ -26,12 +26,12 @@ from tracker.hubs.queries import current_membership, membership_history
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, Person
 from tracker.organizations.names import clean_name, name_key
-from tracker.permissions import can_manage_hub, guarded, is_steering, represents
+from tracker.permissions import can_manage_hub, guarded, is_admin, is_steering, represents
 from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process
 
 __all__ = [
-    "acts_for", "add_delegate", "assign_moderators", "can_add_members", "can_choose_hub_for",
+    "acts_for", "add_delegate", "assign_moderators", "can_choose_hub", "can_move_organization",
     "create_hub", "current_membership", "join_hub", "may_place", "membership_history", "move_to_hub",
     "remove_delegate", "set_moderated_hubs", "update_hub",
 ]
@@ -62,14 +62,17 @@ def may_place(user, organization: Organization, hub: Hub) -> bool:
     return can_manage_hub(user, hub) or acts_for(user, organization)
 
 
-def can_add_members(user, hub: Hub) -> bool:
-    """Whether the user may add anyone to this hub (which organisation is checked by `join_hub`)."""
-    return can_manage_hub(user, hub) or acts_for(user, getattr(user, "organization", None))
+def can_move_organization(user, organization: Organization) -> bool:
+    """Who moves an organisation to another hub: its own company representatives and the steering group
+    (a hub's moderators add organisations to their hub, but do not take them out of another one)."""
+    return is_steering(user) or acts_for(user, organization)
 
 
-def can_choose_hub_for(user, organization: Organization | None) -> bool:
-    """Whether the user may move this organisation at all (which hubs is checked by `move_to_hub`)."""
-    return is_steering(user) or getattr(user, "role", None) == Role.MODERATOR or acts_for(user, organization)
+def can_choose_hub(user, process: Process) -> bool:
+    """The page where one chooses the hub of one's own organisation: company representatives (partners
+    are no hub members) and administrators."""
+    organization = getattr(user, "organization", None)
+    return organization is not None and (acts_for(user, organization) or is_admin(user))
 
 
 def can_manage_delegates(user, membership: HubMembership) -> bool:
@@ -210,6 +213,7 @@ def join_hub(organization: Organization, hub: Hub, *, by) -> HubMembership:
     return membership
 
 
+@guarded(can_move_organization, NOT_YOURS)
 def move_to_hub(organization: Organization, hub: Hub, *, by) -> HubMembership:
     """Close the current membership and open one in the new hub; the old row stays as history.
 

@@ -156,8 +156,7 @@ def edit(hub_id: int):
 @login_required
 def choose(process_id: int):
     """A company representative chooses (or changes) their organisation's hub; earlier choices stay as history."""
-    process = load(Process, process_id, lambda user, _process: services.can_choose_hub_for(user, user.organization)
-                   and user.organization is not None)
+    process = load(Process, process_id, services.can_choose_hub)
     organization = current_user.organization
     current = current_membership(organization, process)
     form = ChooseHubForm(hub_id=current.hub_id if current else None)

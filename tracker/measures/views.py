@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from tracker.errors import Conflict, Invalid, StaleVersion
+from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
@@ -106,9 +106,17 @@ def transition(measure_id: int):
     return redirect(url_for(".show", measure_id=measure.id))
 
 
+def _refuse_if_sent(name: str, message) -> None:
+    """A field the user may not set is not on their form; a request that sends it anyway is refused, not
+    silently ignored, as the API refuses it (a company naming responsible organisations, say)."""
+    if any(value.strip() not in ("", "0") for value in request.form.getlist(name)):
+        raise NotAllowed(message)
+
+
 def _fill(form: MeasureForm, process: Process, hubs: list[Hub], *, whole_process: bool, may_assign: bool,
           may_focus: bool, proposers: list[Organization] | None) -> None:
-    """The form's choices; the fields the user may not set are removed, so they are neither shown nor read."""
+    """The form's choices; the fields the user may not set are removed, so they are neither shown nor read
+    (and a request that sends them is refused)."""
     form.hub_id.choices = [SelectChoice(h.id, h.name) for h in hubs]
     if whole_process:
         form.hub_id.choices.append(SelectChoice(0, _("— the whole process (no hub) —")))
@@ -118,6 +126,10 @@ def _fill(form: MeasureForm, process: Process, hubs: list[Hub], *, whole_process
     form.goal_ids.choices = [SelectChoice(g.id, f"{g.number}. {g.title}") for g in goals]
     form.horizon.choices = [SelectChoice("", _("— open —")), *choices(Horizon)]
     if proposers is None:
+        own = current_user.organization
+        if any(value.strip() not in ("", "0", str(own.id if own else "")) for value in
+               request.form.getlist("proposer_organization_id")):
+            raise NotAllowed(_("You propose for your own organisation only."))
         del form.proposer_organization_id
     else:
         form.proposer_organization_id.choices = [SelectChoice(0, _("— the hub as a whole —"))] + [
@@ -127,9 +139,12 @@ def _fill(form: MeasureForm, process: Process, hubs: list[Hub], *, whole_process
         form.responsible_organization_ids.choices = organizations
         form.partner_organization_ids.choices = organizations
     else:
+        _refuse_if_sent("responsible_organization_ids", services.ONLY_ASSIGNERS)
+        _refuse_if_sent("partner_organization_ids", services.ONLY_ASSIGNERS)
         del form.responsible_organization_ids
         del form.partner_organization_ids
     if not may_focus:
+        _refuse_if_sent("is_focus_project", services.ONLY_STEERING_FOCUS)
         del form.is_focus_project
 
 

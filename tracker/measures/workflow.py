@@ -143,12 +143,17 @@ def record_step(measure: Measure, source: MeasureStatus | None, to: MeasureStatu
     return step
 
 
-@guarded(can_view_measure)
+def may_move(user, measure: Measure) -> bool:
+    """Whether the table has a next step for this user at all: checked before the wanted step is read."""
+    return can_view_measure(user, measure) and bool(allowed_next(measure, user))
+
+
+@guarded(may_move, _l("You may not change the status of this measure."))
 def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
                system: bool = False) -> MeasureTransition:
     """Move the measure if the table allows it, and record who did it, when and why.
 
-    Whoever sees the measure may ask; the table decides whether this user may take this step
+    Who has a next step at all may ask; the table decides whether this user may take this step
     (NotAllowed), whether the step exists (IllegalTransition) and what it needs (Invalid per field).
     """
     check(measure, to, by=by, reason=reason, system=system)

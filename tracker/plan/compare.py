@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from tracker.plan import generator
 from tracker.plan.models import PlanVersion
-from tracker.plan.render.markdown import to_markdown
+from tracker.plan.render.markdown import markdown_text
 from tracker.plan.texts import document_locale, section_title
 from tracker.text import without_control_in
 
@@ -59,8 +59,8 @@ def compare(old: PlanVersion, new: PlanVersion) -> Comparison:
 
 
 def _section_text(doc: dict[str, Any], section: dict[str, Any]) -> list[str]:
-    """A section's text as lines, from the Markdown renderer (one definition of the text)."""
-    lines = to_markdown(dict(doc, sections=[section]), marked=False).splitlines()
+    """A section's text as lines, from the Markdown renderer (one definition of the text); the page escapes it."""
+    lines = markdown_text(dict(doc, sections=[section]), marked=False).splitlines()
     start = next((i for i, line in enumerate(lines) if line.startswith("## ")), 0)
     return lines[start:]
 

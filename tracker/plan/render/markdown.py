@@ -14,12 +14,17 @@ Lines = list[str]
 
 
 def to_markdown(doc: dict[str, Any], *, marked: bool) -> str:
-    """The document as Markdown; what users typed keeps its formatting but no raw HTML or script link."""
+    """The document as a Markdown file; what users typed keeps its formatting but no raw HTML or script link."""
+    return markdown_source(markdown_text(doc, marked=marked))
+
+
+def markdown_text(doc: dict[str, Any], *, marked: bool) -> str:
+    """The document's text as typed, in Markdown layout: for pages that escape it themselves (the comparison)."""
     out: Lines = []
     _title(out, doc, marked)
     for section in doc["sections"]:
         SECTION_WRITERS[section["kind"]](out, doc, section)
-    return markdown_source("\n".join(out).rstrip() + "\n")
+    return "\n".join(out).rstrip() + "\n"
 
 
 def _escape_cell(value: Any) -> str:
