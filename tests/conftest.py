@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from tests import factories
 from tests.ci_policy import (  # noqa: F401 - pytest hooks: skips fail on CI, postgres_only, compiled translations
@@ -21,6 +21,7 @@ from tests.ci_policy import (  # noqa: F401 - pytest hooks: skips fail on CI, po
 )
 from tracker import create_app
 from tracker.accounts.models import Role, User
+from tracker.config import normalise_database_url
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.measures.models import Measure
@@ -34,15 +35,33 @@ _schema_ready: set[str] = set()
 
 
 def pytest_sessionstart(session) -> None:
-    """A fresh checkout has no .mo files: compile them before anything renders a page."""
-    compile_catalogues()
+    """A fresh checkout has no .mo files: compile them before anything renders a page (once, not in every
+    pytest-xdist worker: the controller's session starts before the workers)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        compile_catalogues()
 
 
 def database_url(tmp_path_factory) -> str:
+    """SQLite in the run's temporary folder, or TEST_DATABASE_URL; under pytest-xdist each worker gets a
+    database of its own (SQLite: its own folder; PostgreSQL: `<name>_<worker>`, created when missing)."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.getbasetemp() / "test.sqlite")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.getbasetemp() / "test.sqlite")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _worker_database(url, worker) if worker else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    parsed = make_url(normalise_database_url(url))
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

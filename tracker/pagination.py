@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 
+from tracker.arguments import whole_number
 from tracker.extensions import db
+
+MAX_PAGE = 100_000  # beyond it the offset would outgrow the database's integers
 
 
 def page_size() -> int:
@@ -13,5 +16,7 @@ def page_size() -> int:
 
 
 def listing_page(statement) -> Pagination:
-    """The requested page (?page=) of the statement's rows; a page beyond the end is empty, not an error."""
-    return db.paginate(statement, per_page=page_size(), max_per_page=page_size(), error_out=False)
+    """The requested page (?page=) of the statement's rows; a page beyond the end is empty and anything but a
+    page number is the first page, neither an error."""
+    page = whole_number(request.args.get("page"), low=1, high=MAX_PAGE) or 1
+    return db.paginate(statement, page=page, per_page=page_size(), max_per_page=page_size(), error_out=False)

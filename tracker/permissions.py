@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.accounts.models import Role
+from tracker.arguments import MAX_ID
 from tracker.errors import NotAllowed, NotFound
 from tracker.extensions import db
 from tracker.hubs.queries import current_hub_id_of
@@ -55,7 +56,6 @@ class SystemActor:
 
 SYSTEM = SystemActor()
 
-MAX_ID = 2_147_483_647  # ids beyond a 32-bit integer cannot exist (PostgreSQL would raise, not answer)
 
 
 def require(allowed: bool) -> None:

@@ -129,17 +129,21 @@ def newcomer(world):
 
 
 def test_a_company_puts_its_own_organisation_into_a_hub_but_no_other(client, world, bearer, newcomer):
+    """A company chooses the hub of its own organisation (POST /organizations/{id}/hub); adding members
+    with delegates is the hub's moderators' and the steering group's (as on the hub page)."""
     organization, representative = newcomer
     headers = bearer(representative)
     other = factories.organization(name="Delta GmbH")
     db.session.commit()
-    refused = client.post(f"/api/v1/hubs/{world.hub_b.id}/members", json={"organization_id": other.id},
-                          headers=headers)
+    refused = client.post(f"/api/v1/organizations/{other.id}/hub", json={"hub_id": world.hub_b.id}, headers=headers)
     assert refused.status_code == 403
-    joined = client.post(f"/api/v1/hubs/{world.hub_b.id}/members",
-                         json={"organization_id": organization.id, "delegate_ids": [representative.person.id]},
+    not_a_manager = client.post(f"/api/v1/hubs/{world.hub_b.id}/members", json={"organization_id": organization.id},
+                                headers=headers)
+    assert not_a_manager.status_code == 403
+    joined = client.post(f"/api/v1/organizations/{organization.id}/hub", json={"hub_id": world.hub_b.id},
                          headers=headers)
-    assert joined.status_code == 201 and joined.json["delegate_ids"] == [representative.person.id]
+    assert joined.status_code == 201 and joined.json["hub_id"] == world.hub_b.id
+    assert current_membership(organization, world.process).hub_id == world.hub_b.id
     assert current_membership(other, world.process) is None
     with pytest.raises(NotAllowed):
         services.join_hub(other, world.hub_a, by=representative)
@@ -161,10 +165,11 @@ def test_delegates_must_be_people_of_the_organisation(client, world, login, bear
     """Issue 16, finding 19: a company added people of another organisation as delegates, who then got
     the hub's invitations."""
     stranger = world.company_b.person
-    response = client.post(f"/api/v1/hubs/{world.hub_a.id}/members",
-                           json={"organization_id": world.org_a.id, "delegate_ids": [stranger.id]},
-                           headers=bearer(world.company_a))
+    body = {"organization_id": world.org_a.id, "delegate_ids": [stranger.id]}
+    response = client.post(f"/api/v1/hubs/{world.hub_a.id}/members", json=body, headers=bearer(world.moderator_a))
     assert response.status_code == 400 and "delegate_ids" in response.json["error"]["fields"]
+    company = client.post(f"/api/v1/hubs/{world.hub_a.id}/members", json=body, headers=bearer(world.company_a))
+    assert company.status_code == 403
     login(world.moderator_a)
     page = client.post(f"/hubs/{world.hub_a.id}/members/add", data={
         "organization_id": world.org_a.id, "new_organization_type": "company", "delegate_name": "Carl",

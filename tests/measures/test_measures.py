@@ -39,8 +39,11 @@ class TestProposing:
 
     def test_only_steering_sets_the_focus_flag(self, client, world, login):
         login(world.company_a)
-        client.post(f"/processes/{world.process.id}/measures/new",
-                    data=_proposal(hub_id=world.hub_a.id, is_focus_project="y"))
+        refused = client.post(f"/processes/{world.process.id}/measures/new",
+                              data=_proposal(hub_id=world.hub_a.id, is_focus_project="y"))
+        assert refused.status_code == 403  # the field is not on a company's form; sending it is refused
+        assert db.session.scalar(select(Measure).where(Measure.title == "Azubi-Speeddating")) is None
+        client.post(f"/processes/{world.process.id}/measures/new", data=_proposal(hub_id=world.hub_a.id))
         measure = db.session.scalar(select(Measure).where(Measure.title == "Azubi-Speeddating"))
         assert not measure.is_focus_project
         assert client.post(f"/measures/{measure.id}/focus", data={"flag": "1"}).status_code == 403

@@ -320,12 +320,19 @@ def test_the_form_shows_organisations_and_focus_only_to_who_may_set_them(client,
 
 
 def test_company_saving_its_idea_keeps_the_organisations_the_moderator_named(client, world, login):
+    """The company's form has no organisation or focus fields; a request that sends them anyway is refused
+    (not silently ignored), and saving the form as it is keeps what the moderator named."""
     world.measure_a.responsible_organizations = [world.partner]
     db.session.commit()
     login(world.company_a)
+    for sneaked in ({"responsible_organization_ids": [world.org_a.id]}, {"partner_organization_ids": [world.org_b.id]},
+                    {"is_focus_project": "y"}, {"proposer_organization_id": world.org_b.id}):
+        response = client.post(f"/measures/{world.measure_a.id}/edit",
+                               data=_form(title="Gekapert", hub_id=world.hub_a.id, version=world.measure_a.version,
+                                          **sneaked))
+        assert response.status_code == 403, sneaked
     response = client.post(f"/measures/{world.measure_a.id}/edit",
-                           data=_form(title="Geschärft", hub_id=world.hub_a.id, version=world.measure_a.version,
-                                      responsible_organization_ids=[world.org_a.id], is_focus_project="y"))
+                           data=_form(title="Geschärft", hub_id=world.hub_a.id, version=world.measure_a.version))
     assert response.status_code == 302
     db.session.refresh(world.measure_a)
     assert (world.measure_a.title, world.measure_a.responsible_organizations, world.measure_a.is_focus_project) == \

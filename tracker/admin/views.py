@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from tracker.accounts import services
 from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
+from tracker.arguments import object_id, search_text
 from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
@@ -44,7 +45,7 @@ def _fill_choices(form: UserForm) -> None:
 
 @bp.get("/users")
 def users():
-    query = request.args.get("q", "").strip()
+    query = search_text(request.args.get("q"))
     statement = select(User).join(User.person).order_by(Person.name)
     if query:
         pattern = f"%{query.lower()}%"
@@ -124,19 +125,21 @@ def set_password_link(user_id: int):
 def audit():
     """The audit trail, searchable; read-only (there is no route that changes it)."""
     args = request.args
+    action, object_type = search_text(args.get("action")), search_text(args.get("object_type"))
+    user, query, target = search_text(args.get("user")).lower(), search_text(args.get("q")).lower(), \
+        object_id(args.get("object_id"))
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    if args.get("action"):
-        statement = statement.where(AuditEvent.action == args["action"])
-    if args.get("object_type"):
-        statement = statement.where(AuditEvent.object_type == args["object_type"])
-    if args.get("object_id", "").isdigit():
-        statement = statement.where(AuditEvent.object_id == int(args["object_id"]))
-    if args.get("user"):
+    if action:
+        statement = statement.where(AuditEvent.action == action)
+    if object_type:
+        statement = statement.where(AuditEvent.object_type == object_type)
+    if target is not None:
+        statement = statement.where(AuditEvent.object_id == target)
+    if user:
         statement = statement.join(User, User.id == AuditEvent.user_id).join(Person).where(
-            or_(Person.email.contains(args["user"].strip().lower()),
-                func.lower(Person.name).contains(args["user"].strip().lower())))
-    if args.get("q"):
-        statement = statement.where(func.lower(AuditEvent.summary).contains(args["q"].strip().lower()[:200]))
+            or_(Person.email.contains(user), func.lower(Person.name).contains(user)))
+    if query:
+        statement = statement.where(func.lower(AuditEvent.summary).contains(query))
     for key, operator in (("from", "__ge__"), ("to", "__lt__")):
         try:
             day = date.fromisoformat(args.get(key, ""))

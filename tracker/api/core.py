@@ -23,9 +23,10 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from tracker.api.tokens import user_for_token
+from tracker.arguments import whole_number
 from tracker.errors import AppError, Invalid, NotAllowed, Unauthorized, error_json
 from tracker.extensions import csrf, db, limiter
-from tracker.pagination import page_size
+from tracker.pagination import MAX_PAGE, page_size
 from tracker.permissions import MAX_ID, load
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -190,15 +191,14 @@ def referenced_all(model, ids: list[int] | None, field_name: str) -> list:
 
 
 MAX_PER_PAGE = 200
-MAX_PAGE = 100_000
 
 
 def page_args() -> tuple[int, int]:
     def number(name: str, default: int, upper: int) -> int:
-        raw = request.args.get(name, str(default))
-        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= upper:
+        number = whole_number(request.args.get(name, str(default)), low=1, high=upper)
+        if number is None:
             raise Invalid(f"{name} must be a whole number from 1 to {upper}.", name)
-        return int(raw)
+        return number
 
     return number("page", 1, MAX_PAGE), number("per_page", page_size(), MAX_PER_PAGE)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced, referenced_all
 from tracker.api.schemas import AttendanceEntry, AttendanceList, AttendanceOut, SessionIn, SessionOut, SessionPatch
 from tracker.api.schemas import to_local_naive as local
+from tracker.arguments import object_id
 from tracker.attendance import services as attendance
 from tracker.errors import Invalid
 from tracker.extensions import db
@@ -46,11 +47,11 @@ SESSION_QUERY = PAGE_QUERY | {
           tag="sessions")
 def list_sessions(process: Process):
     statement = visible_sessions(current_user, process)
-    hub_id = request.args.get("hub_id")
-    if hub_id is not None:
-        if not (hub_id.isascii() and hub_id.isdigit()):
+    if "hub_id" in request.args:
+        hub_id = object_id(request.args["hub_id"])
+        if hub_id is None:
             raise Invalid("hub_id must be a number.", "hub_id")
-        statement = statement.where(Session.hub_id == int(hub_id))
+        statement = statement.where(Session.hub_id == hub_id)
     status = request.args.get("status")
     if status is not None:
         if status not in {s.value for s in SessionStatus}:

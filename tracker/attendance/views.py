@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 import tracker.attendance.labels  # noqa: F401  (registers the labels of ImportStatus)
+from tracker.arguments import object_id
 from tracker.attendance import exports, imports, services
 from tracker.attendance.forms import ConfirmForm, ImportForm, WalkInForm
 from tracker.attendance.models import ImportBatch, ImportStatus
@@ -69,8 +70,9 @@ def save_roll_call(session_id: int):
     statuses = {}
     for key, value in request.form.items():
         status = services.parse_status(value)
-        if key.startswith("status-") and key[7:].isdigit() and status is not None:
-            statuses[int(key[7:])] = status
+        attendance_id = object_id(key.removeprefix("status-")) if key.startswith("status-") else None
+        if attendance_id is not None and status is not None:
+            statuses[attendance_id] = status
     changed = services.set_statuses(session, statuses, by=current_user)
     db.session.commit()
     flash(_("Roll call saved: %(count)d changes.", count=changed), "success")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
+from tracker.arguments import object_id, search_text
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership
@@ -32,19 +33,19 @@ def filtered(process: Process, args: Mapping[str, str]) -> tuple:
     `args` uses the web list's names (`hub`, `goal`); the API maps its `hub_id`/`goal_id` onto them.
     """
     statement = select(Measure).where(Measure.process_id == process.id)
-    if args.get("hub", "").isdigit():
-        statement = statement.where(Measure.hub_id == int(args["hub"]))
+    hub_id, goal_id = object_id(args.get("hub")), object_id(args.get("goal"))
+    if hub_id is not None:
+        statement = statement.where(Measure.hub_id == hub_id)
     if args.get("status") in {s.value for s in MeasureStatus}:
         statement = statement.where(Measure.status == MeasureStatus(args["status"]))
     if args.get("horizon") in {h.value for h in Horizon}:
         statement = statement.where(Measure.horizon == Horizon(args["horizon"]))
-    if args.get("goal", "").isdigit():
-        goal_id = int(args["goal"])
+    if goal_id is not None:
         secondary = select(measure_goal.c.measure_id).where(measure_goal.c.goal_id == goal_id)
         statement = statement.where(or_(Measure.primary_goal_id == goal_id, Measure.id.in_(secondary)))
     if args.get("focus") == "1":
         statement = statement.where(Measure.is_focus_project.is_(True))
-    query = args.get("q", "").strip()[:MAX_QUERY]
+    query = search_text(args.get("q"), MAX_QUERY)
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(Measure.title).like(pattern),

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from tracker.arguments import object_ids
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
@@ -275,7 +276,7 @@ def support(measure_id: int):
 def merge(process_id: int):
     process = load(Process, process_id, services.merge_into_new.allowed)
     form = MergeForm()
-    ids = {int(i) for i in request.form.getlist("source_ids") if i.isdigit()}
+    ids = object_ids(request.form.getlist("source_ids"))
     sources = [m for m in queries.by_ids(Measure, sorted(ids)) if m.process_id == process.id]
     back = request.form.get("next", "")
     back = back if back.startswith("/") and not back.startswith("//") else url_for(".index", process_id=process.id)

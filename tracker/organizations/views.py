@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from tracker.arguments import search_text
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership
@@ -26,7 +27,7 @@ bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 @login_required
 def index():
     statement = select(Organization).order_by(Organization.name)
-    query = request.args.get("q", "").strip()
+    query = search_text(request.args.get("q"))
     kind = request.args.get("type", "")
     if query:
         statement = statement.where(func.lower(Organization.name).like(f"%{query.lower()}%"))

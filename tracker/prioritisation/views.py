@@ -17,6 +17,7 @@ from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, Selec
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 import tracker.prioritisation.labels  # noqa: F401  (registers the method and status labels)
+from tracker.arguments import object_id, object_ids, whole_number
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.labels import choices
@@ -110,14 +111,14 @@ def _parse_ballot(round_: PrioritisationRound) -> dict:
     for key, raw in request.form.items():
         if not key.startswith("m") or not raw.strip():
             continue
-        parts = key[1:].split("-")
-        if not all(p.isdigit() for p in parts) or not raw.strip().lstrip("-").isdigit():
+        parts = [object_id(part) for part in key[1:].split("-")]
+        number = whole_number(raw, low=-1000, high=1000)
+        if None in parts or number is None:
             raise Invalid(_("Please enter whole numbers."), "votes")
-        number = int(raw)
         if round_.method == Method.DOTS and len(parts) == 1:
-            values[int(parts[0])] = number
+            values[parts[0]] = number
         elif round_.method == Method.SCORING and len(parts) == 2:
-            values[(int(parts[0]), int(parts[1]))] = number
+            values[(parts[0], parts[1])] = number
     return values
 
 
@@ -144,7 +145,7 @@ def close(round_id: int):
 @login_required
 def prioritise(round_id: int):
     round_ = load(PrioritisationRound, round_id, services.mark_prioritised.allowed)
-    ids = [int(i) for i in request.form.getlist("measure_ids") if i.isdigit()]
+    ids = object_ids(request.form.getlist("measure_ids"))
     try:
         moved = services.mark_prioritised(round_, ids, by=current_user)
     except Conflict as problem:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
+from tracker.arguments import search_text
 from tracker.extensions import db
 from tracker.organizations.models import Person
 from tracker.pagination import listing_page
@@ -41,7 +42,7 @@ def my_data():
 def people():
     """Everyone the installation knows, searchable by name or email; accounts are not needed."""
     require(is_admin(current_user))
-    query = request.args.get("q", "").strip()[:200]
+    query = search_text(request.args.get("q"))
     statement = select(Person).order_by(Person.anonymised_at.is_not(None), Person.name, Person.id)
     if query:
         pattern = f"%{query.lower()}%"
