@@ -73,4 +73,12 @@ def test_the_service_itself_refuses_who_may_not_define_goals(world, role):
     """The CLI, importers and the API reach the same refusal as the page."""
     with pytest.raises(NotAllowed):
         services.create(world.process, title="Heimlich", by=getattr(world, role))
-    assert services.create(world.process, title="Offiziell", by=SYSTEM).number == 1
+    goal = services.create(world.process, title="Offiziell", by=SYSTEM)
+    assert goal.number == 1
+    second = services.create(world.process, title="Zweites", by=SYSTEM)
+    db.session.flush()
+    with pytest.raises(NotAllowed):
+        services.update(goal, expected_version=goal.version, by=getattr(world, role), title="Umbenannt")
+    with pytest.raises(NotAllowed):
+        services.move(second, -1, by=getattr(world, role))
+    assert (goal.title, goal.number, second.number) == ("Offiziell", 1, 2)
