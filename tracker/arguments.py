@@ -1,8 +1,10 @@
-"""Numbers read from query strings and form keys: only ASCII digits within the range of an id.
+"""What views read from query strings and form keys: numbers (only ASCII digits, within the range of an id)
+and search texts (one line, no control characters).
 
-`"²".isdigit()` is true and `int("²")` raises; an id beyond 32 bits makes PostgreSQL raise instead of
-answering. Whatever a visitor puts into a URL or a form key is read through these, so no input yields a
-server error (issue 16, finding 21).
+`"²".isdigit()` is true and `int("²")` raises; an id beyond 32 bits, or a NUL in a text, makes PostgreSQL
+raise instead of answering. Whatever a visitor puts into a URL or a form key is read through these, so no
+input yields a server error (issue 16, finding 21; tests/test_no_server_error.py requests every page with
+hostile values).
 """
 
 from __future__ import annotations

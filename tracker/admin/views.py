@@ -126,8 +126,8 @@ def audit():
     """The audit trail, searchable; read-only (there is no route that changes it)."""
     args = request.args
     action, object_type = search_text(args.get("action")), search_text(args.get("object_type"))
-    user, query, target = search_text(args.get("user")).lower(), search_text(args.get("q")).lower(), \
-        object_id(args.get("object_id"))
+    user, query = search_text(args.get("user")).lower(), search_text(args.get("q")).lower()
+    target = object_id(args.get("object_id"))
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         statement = statement.where(AuditEvent.action == action)

@@ -107,10 +107,11 @@ def transition(measure_id: int):
     return redirect(url_for(".show", measure_id=measure.id))
 
 
-def _refuse_if_sent(name: str, message) -> None:
-    """A field the user may not set is not on their form; a request that sends it anyway is refused, not
-    silently ignored, as the API refuses it (a company naming responsible organisations, say)."""
-    if any(value.strip() not in ("", "0") for value in request.form.getlist(name)):
+def _refuse_if_sent(name: str, message, harmless: tuple[str, ...] = ("", "0")) -> None:
+    """A field the user may not set is not on their form; a request that sends it anyway (other than with a
+    harmless value) is refused, not silently ignored, as the API refuses it (a company naming responsible
+    organisations, say)."""
+    if any(value.strip() not in harmless for value in request.form.getlist(name)):
         raise NotAllowed(message)
 
 
@@ -128,9 +129,8 @@ def _fill(form: MeasureForm, process: Process, hubs: list[Hub], *, whole_process
     form.horizon.choices = [SelectChoice("", _("— open —")), *choices(Horizon)]
     if proposers is None:
         own = current_user.organization
-        if any(value.strip() not in ("", "0", str(own.id if own else "")) for value in
-               request.form.getlist("proposer_organization_id")):
-            raise NotAllowed(_("You propose for your own organisation only."))
+        _refuse_if_sent("proposer_organization_id", _("You propose for your own organisation only."),
+                        harmless=("", "0", str(own.id) if own else ""))
         del form.proposer_organization_id
     else:
         form.proposer_organization_id.choices = [SelectChoice(0, _("— the hub as a whole —"))] + [
