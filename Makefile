@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install system-packages venv translations schema lint bench clean
+.PHONY: run test install system-packages venv translations assets schema lint bench clean
 
 run: install
 	$(FLASK) db upgrade
@@ -16,7 +16,7 @@ run: install
 test: install
 	bash .ci/test
 
-install: system-packages venv translations
+install: system-packages venv translations assets
 
 # Debian packages: Chromium for chart images and browser tests, Pango for PDF, poppler for checks.
 system-packages:
@@ -32,6 +32,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 translations: venv
 	$(FLASK) translations compile
+
+# Brotli and gzip copies of the static files beside them, served by WhiteNoise (build output, not in git).
+assets: venv
+	$(PY) -m whitenoise.compress --quiet static
 
 # Regenerate the initial migration from the models (allowed until the first release).
 schema: venv

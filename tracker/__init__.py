@@ -15,13 +15,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     load_config(app, test_config)
 
-    from tracker import extensions, forms, i18n, security, templating
+    from tracker import assets, extensions, forms, i18n, security, templating
 
     forms.install()
     extensions.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
 
     from tracker import errors, schema_check
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_percent, get_locale
 from flask_login import current_user
 
 from tracker.extensions import babel
@@ -27,6 +28,20 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def percent(value: float | None, decimals: int = 0) -> str:
+    """A percentage given as 0–100 in the language's way: "50,0 %" in German, "50.0%" in English."""
+    pattern = get_locale().percent_formats[None].pattern  # e.g. "#,##0\u00a0%" (de), "#,##0%" (en)
+    if decimals:
+        pattern = pattern.replace("0", "0." + "0" * decimals, 1)
+    return format_percent((value or 0) / 100, format=pattern)
+
+
+def number_separators() -> str:
+    """Decimal and thousands separator of the language, as plotly's layout.separators wants them."""
+    symbols = get_locale().number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
 
 
 def init_app(app) -> None:

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_tim
 from flask_login import current_user
 
 from tracker import permissions
+from tracker.i18n import percent
 from tracker.labels import label
 from tracker.markdown import render_markdown
 from tracker.processes.queries import newest_process
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
         time=lambda value, fmt="short": format_time(value, fmt, rebase=False) if value else "",
         number=lambda value: format_decimal(value or 0),
         hours=_hours,
+        percent=percent,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -357,5 +357,5 @@ def test_the_overview_shows_goals_hubs_stale_and_overdue(client, world, plan, lo
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "1. Digital" in page and world.hub_a.name in page
-    assert "26,7 %" in page  # (20 + 60 + 0) / 3, German number format
+    assert "26,7\u00a0%" in page  # (20 + 60 + 0) / 3, German number format
     assert "Förderantrag stellen" in page

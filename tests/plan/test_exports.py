@@ -76,10 +76,10 @@ def test_markdown_of_an_approved_version_has_no_draft_mark_and_is_stable(client,
 def test_csv_lists_each_plan_measure_once(client, login, world, plan):
     login(world.moderator_a)
     response = client.get(f"/processes/{world.process.id}/plan?format=csv")
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert sorted(int(r["id"]) for r in rows) == sorted(m.id for m in _plan_measures(world))
-    focus = next(r for r in rows if int(r["id"]) == plan.focus.id)
-    assert focus["is_focus_project"] == "yes" and focus["guiding_goal"] == "1" and focus["ref"] == "1.1"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert sorted(int(r["ID"]) for r in rows) == sorted(m.id for m in _plan_measures(world))
+    focus = next(r for r in rows if int(r["ID"]) == plan.focus.id)
+    assert focus["Fokusprojekt"] == "ja" and focus["Leitziel"] == "1" and focus["Nr."] == "1.1"
 
 
 def test_unknown_format_is_not_found(client, login, world, plan):

@@ -27,7 +27,7 @@ def test_measures_show_their_latest_progress_and_chapters_their_roll_up(client, 
     assert chapter["progress"]["lights"] == {"green": 1, "unreported": 1}
     login(world.steering)
     text = client.get(f"/processes/{world.process.id}/plan?format=md").get_data(as_text=True)
-    assert "60 %" in text and "Erste Börse im Mai" in text and "Meilensteine: Erste Börse (fällig am" in text
+    assert "60\u00a0%" in text and "Erste Börse im Mai" in text and "Meilensteine: Erste Börse (fällig am" in text
 
 
 def test_an_update_process_starts_with_the_latest_progress_of_each_original(world, plan):

@@ -230,9 +230,9 @@ def test_results_export_to_csv_and_xlsx(client, world, proposals, dots_round, lo
     response = client.get(f"/rounds/{dots_round.id}/results.csv")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:4] == ["Rang", "Nr.", "Maßnahme", "Punkte/Score"]
-    assert [(r[0], r[2], r[3], r[6]) for r in rows[1:]] == [("1", "Vorschlag 1", "3.0", "1"),
-                                                            ("2", "Vorschlag 0", "2.0", "2"),
-                                                            ("3", "Vorschlag 2", "0.0", "0")]
+    assert [(r[0], r[2], r[3], r[6]) for r in rows[1:]] == [("1", "Vorschlag 1", "3", "1"),
+                                                            ("2", "Vorschlag 0", "2", "2"),
+                                                            ("3", "Vorschlag 2", "0", "0")]
     workbook = load_workbook(io.BytesIO(client.get(f"/rounds/{dots_round.id}/results.xlsx").get_data()))
     sheet = [list(r) for r in workbook.active.iter_rows(values_only=True)]
     assert sheet[1][:4] == [1, b.id, "Vorschlag 1", 3]

@@ -1,20 +1,16 @@
 """Attendance and session lists as CSV and XLSX, and the sign-in sheet as PDF.
 
-CSV is written for Excel as people in the process use it: UTF-8 with a byte order mark (so
-umlauts survive), semicolons between cells and numbers in the UI's locale (German Excel reads
-"7,5" as a number and "7.5" as a date). Every cell goes through tracker.text.spreadsheet_cell, the
-one sanitiser of every CSV and XLSX the app writes: a name can never become a formula, and no
-control character breaks the file.
+CSV follows the app's one convention for the UI's language (tracker.spreadsheets.csv_file). Every
+cell goes through tracker.text.spreadsheet_cell, the one sanitiser of every CSV and XLSX the app
+writes: a name can never become a formula, and no control character breaks the file.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -24,9 +20,9 @@ from tracker.labels import label
 from tracker.organizations.models import Organization, Person
 from tracker.processes.models import Process
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from tracker.spreadsheets import csv_file
 from tracker.text import spreadsheet_cell, without_control
 
-CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -38,14 +34,7 @@ class Table:
 
 
 def to_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([spreadsheet_cell(h) for h in table.header])
-    for row in table.rows:
-        writer.writerow([
-            format_decimal(cell, format="0.##") if isinstance(cell, float) else spreadsheet_cell(cell) for cell in row
-        ])
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_file(table.header, table.rows)
 
 
 def to_xlsx(table: Table) -> bytes:

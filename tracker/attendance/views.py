@@ -23,6 +23,7 @@ from tracker.permissions import can_manage_hub, find, is_internal, load
 from tracker.processes.models import Process
 from tracker.sessions.models import Attendance, AttendanceStatus, Session
 from tracker.sessions.queries import hubs_in_order, visible_sessions
+from tracker.spreadsheets import CSV_TYPE
 
 bp = Blueprint("attendance", __name__)
 
@@ -164,7 +165,7 @@ def sign_in_sheet(session_id: int):
 
 def _table_response(table: exports.Table, fmt: str, stem: str) -> Response:
     if fmt == "csv":
-        return _download(exports.to_csv(table), exports.CSV_TYPE, f"{stem}.csv")
+        return _download(exports.to_csv(table), CSV_TYPE, f"{stem}.csv")
     return _download(exports.to_xlsx(table), exports.XLSX_TYPE, f"{stem}.xlsx")
 
 

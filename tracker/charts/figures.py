@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import cycle
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -20,6 +22,7 @@ from tracker.attendance.services import totals_by
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership
+from tracker.i18n import number_separators, percent
 from tracker.implementation.models import Milestone
 from tracker.implementation.services import process_progress, progress_by_goal
 from tracker.labels import label
@@ -55,10 +58,25 @@ class Chart:
 
 
 def _layout(figure: go.Figure, title: str, **extra) -> go.Figure:
+    """Title, size and the language's separators (\",.\" in German: 1.234,5) on every chart."""
     figure.update_layout(title=title, margin={"l": 50, "r": 20, "t": 50, "b": 50},
                          font={"family": "DejaVu Sans, sans-serif", "size": 12}, legend={"orientation": "h"},
-                         height=380, **extra)
+                         height=380, separators=number_separators(), **extra)
     return figure
+
+
+def count_axis(maximum: float, **extra) -> dict:
+    """An axis of counts: whole-number ticks from 0 in steps of 1, 2, 5, 10, 20, 50, … (at most about 6 steps)."""
+    step, factors = 1, cycle((2, 2.5, 2))
+    while maximum > 6 * step:
+        step = round(step * next(factors))
+    return {"tickformat": "d", "tick0": 0, "dtick": step, "rangemode": "tozero", **extra}
+
+
+def _month(key: str) -> str:
+    """'2018-09' as the language names it: 'Sept. 2018', 'Sep 2018'."""
+    year, month = key.split("-")
+    return format_date(date(int(year), int(month), 1), "MMM y")
 
 
 def _hubs(process: Process) -> list[Hub]:
@@ -73,15 +91,20 @@ def sessions_per_hub_per_month(process: Process) -> Chart:
     ).all()
     months = sorted({m for _h, m, _c in rows})
     counts = {(h, m): c for h, m, c in rows}
+    per_month: dict = defaultdict(int)
+    for _h, m, c in rows:
+        per_month[m] += c
+    names_of_months = [_month(m) for m in months]
     figure = go.Figure()
     table = []
     names = [(hub.id, hub.short_name, hub.colour) for hub in _hubs(process)] + [(None, _("Process-wide"), "#9e9e9e")]
     for hub_id, name, colour in names:
         values = [counts.get((hub_id, m), 0) for m in months]
         if any(values):
-            figure.add_bar(name=name, x=months, y=values, marker_color=colour)
-            table += [[name, m, v] for m, v in zip(months, values, strict=True) if v]
-    _layout(figure, _("Sessions per hub and month"), barmode="stack", xaxis={"type": "category"})
+            figure.add_bar(name=name, x=names_of_months, y=values, marker_color=colour)
+            table += [[name, m, v] for m, v in zip(names_of_months, values, strict=True) if v]
+    _layout(figure, _("Sessions per hub and month"), barmode="stack", xaxis={"type": "category"},
+            yaxis=count_axis(max(per_month.values(), default=0)))
     return Chart("sessions-per-month", _("Sessions per hub and month"), figure, [_("Hub"), _("Month"), _("Sessions")],
                  table)
 
@@ -106,7 +129,7 @@ def attendance_per_session(process: Process, hub: Hub | None = None) -> Chart:
         figure.add_scatter(x=labels, y=averages, mode="markers", name=_("Average of the hub"),
                            marker={"symbol": "line-ew-open", "size": 28, "color": "#ef6c00",
                                    "line": {"width": 3, "color": "#ef6c00"}})
-    _layout(figure, _("Attendance per session"), xaxis={"tickangle": -30})
+    _layout(figure, _("Attendance per session"), xaxis={"tickangle": -30}, yaxis=count_axis(max(values, default=0)))
     return Chart("attendance", _("Attendance per session"), figure, [_("Session"), _("Attendees"),
                                                                      _("Average of the hub")],
                  [[lab, v, a] for lab, v, a in zip(labels, values, averages, strict=True)])
@@ -127,7 +150,11 @@ def organisations_by_type_per_hub(process: Process) -> Chart:
             figure.add_bar(name=label(kind), x=[h.short_name for h in hubs], y=values,
                            marker_color=PALETTE[index % len(PALETTE)])
             table += [[hub.short_name, label(kind), v] for hub, v in zip(hubs, values, strict=True) if v]
-    _layout(figure, _("Participating organisations by type and hub"), barmode="stack")
+    per_hub: dict = defaultdict(int)
+    for hub_id, _t, count in rows:
+        per_hub[hub_id] += count
+    _layout(figure, _("Participating organisations by type and hub"), barmode="stack",
+            yaxis=count_axis(max(per_hub.values(), default=0)))
     return Chart("organisations", _("Participating organisations by type and hub"), figure,
                  [_("Hub"), _("Type"), _("Organisations")], table)
 
@@ -168,7 +195,7 @@ def idea_funnel(process: Process) -> Chart:
     figure = go.Figure(go.Funnel(y=names, x=values, marker={"color": list(PALETTE[:4])}))
     side = [[label(MeasureStatus.MERGED), now.get(MeasureStatus.MERGED, 0)],
             [label(MeasureStatus.REJECTED), now.get(MeasureStatus.REJECTED, 0)]]
-    _layout(figure, _("From idea to adoption"))
+    _layout(figure, _("From idea to adoption"), xaxis=count_axis(max(values)))
     return Chart("funnel", _("From idea to adoption"), figure, [_("Stage"), _("Measures")],
                  [[n, v] for n, v in zip(names, values, strict=True)] + side)
 
@@ -186,7 +213,11 @@ def measures_by_status_per_hub(process: Process) -> Chart:
             figure.add_bar(name=label(status), x=[h.short_name for h in hubs], y=values,
                            marker_color=PALETTE[index % len(PALETTE)])
             table += [[hub.short_name, label(status), v] for hub, v in zip(hubs, values, strict=True) if v]
-    _layout(figure, _("Measures by status and hub"), barmode="stack")
+    per_hub: dict = defaultdict(int)
+    for hub_id, _s, count in rows:
+        per_hub[hub_id] += count
+    _layout(figure, _("Measures by status and hub"), barmode="stack",
+            yaxis=count_axis(max(per_hub.values(), default=0)))
     return Chart("status-per-hub", _("Measures by status and hub"), figure, [_("Hub"), _("Status"), _("Measures")],
                  table)
 
@@ -198,8 +229,9 @@ def progress_per_goal(process: Process) -> Chart:
                                .order_by(GuidingGoal.number)).all()
     rows = [[f"{g.number}. {g.title}", rollups[g.id].percent, rollups[g.id].measures] for g in goals if g.id in rollups]
     figure = go.Figure(go.Bar(y=[r[0] for r in rows], x=[r[1] for r in rows], orientation="h",
-                              marker_color="#2e7d32", text=[f"{r[1]} %" for r in rows]))
-    _layout(figure, _("Progress per guiding goal"), xaxis={"range": [0, 100], "ticksuffix": " %"})
+                              marker_color="#2e7d32", text=[percent(r[1], 1) for r in rows]))
+    _layout(figure, _("Progress per guiding goal"),
+            xaxis={"range": [0, 100], "ticksuffix": percent(0).removeprefix("0")})
     return Chart("progress-per-goal", _("Progress per guiding goal"), figure,
                  [_("Guiding goal"), _("Progress (%)"), _("Measures")], rows)
 
@@ -210,7 +242,7 @@ def traffic_lights(process: Process) -> Chart:
     values = [total.green, total.yellow, total.red, total.unreported]
     figure = go.Figure(go.Bar(x=names, y=values, marker_color=[LIGHT_COLOURS[k] for k in
                                                                 ("green", "yellow", "red", "none")]))
-    _layout(figure, _("Traffic lights of implementation"))
+    _layout(figure, _("Traffic lights of implementation"), yaxis=count_axis(max(values)))
     return Chart("traffic-lights", _("Traffic lights of implementation"), figure, [_("Light"), _("Measures")],
                  [[n, v] for n, v in zip(names, values, strict=True)])
 

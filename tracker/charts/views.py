@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, render_template
@@ -27,7 +25,7 @@ from tracker.processes.queries import newest_process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
 from tracker.sessions.services import open_action_items_of
-from tracker.text import spreadsheet_cell
+from tracker.spreadsheets import CSV_TYPE, csv_file
 
 bp = Blueprint("charts", __name__)
 PUBLIC_CHARTS = {"progress-per-goal", "traffic-lights"}
@@ -121,11 +119,7 @@ def chart_data(process_id: int, key: str):
         require(current_user.is_authenticated and can_view_process(current_user, process)
                 and is_internal(current_user, process))
     chart = builder(process)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([spreadsheet_cell(cell) for cell in chart.headers])
-    writer.writerows([[spreadsheet_cell(cell) for cell in row] for row in chart.rows])
-    return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv",
+    return Response(csv_file(chart.headers, chart.rows), content_type=CSV_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
 
 

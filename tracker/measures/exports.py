@@ -2,40 +2,39 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from tracker.labels import label
-from tracker.text import spreadsheet_cell
+from tracker.spreadsheets import CSV_TYPE, csv_cell, csv_file
 
-HEADERS = ("Nr.", "Titel", "Status", "Hub", "Leitziel", "Zeithorizont", "Fokusprojekt", "Vorgeschlagen von",
-           "Verantwortlich", "Unterstützer", "Kostenschätzung", "Das machen wir", "So machen wir das")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADERS = (_l("No."), _l("Title"), _l("Status"), _l("Hub"), _l("Guiding goal"), _l("Horizon"),
+           _l("Focus project"), _l("Proposed by"), _l("Responsible"), _l("Supporters"), _l("Cost estimate"),
+           _l("What we do"), _l("How we do it"))
 
 
 def _rows(measures) -> list[list]:
     return [[m.id, m.title, label(m.status), m.hub.short_name if m.hub else "",
              m.primary_goal.title if m.primary_goal else "", label(m.horizon) if m.horizon else "",
-             "ja" if m.is_focus_project else "", m.proposer_organization.name if m.proposer_organization else "",
+             m.is_focus_project, m.proposer_organization.name if m.proposer_organization else "",
              ", ".join(o.name for o in m.responsible_organizations), len(m.supporters), m.cost_estimate or "",
              m.description, m.approach] for m in measures]
 
 
 def measures_table(measures, fmt: str) -> tuple[bytes, str]:
-    rows = [[spreadsheet_cell(cell) for cell in row] for row in _rows(measures)]
+    """The list in the UI's language: headers, status and horizon labels, yes/no (never a stored code)."""
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(HEADERS)
-        writer.writerows(rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), "text/csv"
+        return csv_file(HEADERS, _rows(measures)), CSV_TYPE
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Maßnahmen"
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append(row)
+    sheet.title = _("Measures")[:31]
+    sheet.append([str(header) for header in HEADERS])
+    for row in _rows(measures):
+        sheet.append([csv_cell(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return buffer.getvalue(), XLSX_TYPE

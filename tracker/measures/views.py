@@ -56,8 +56,8 @@ def export(process_id: int, fmt: str):
     measures = db.session.scalars(statement.options(
         selectinload(Measure.hub), selectinload(Measure.primary_goal), selectinload(Measure.proposer_organization),
         selectinload(Measure.responsible_organizations), selectinload(Measure.supporters))).all()
-    content, mimetype = exports.measures_table(measures, fmt)
-    return Response(content, mimetype=mimetype,
+    content, content_type = exports.measures_table(measures, fmt)
+    return Response(content, content_type=content_type,
                     headers={"Content-Disposition": f'attachment; filename="massnahmen.{fmt}"'})
 
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from flask import current_app
 
 from tracker.charts.render import render_images
+from tracker.i18n import number_separators
 from tracker.plan.texts import chart_cell, t
 
 PALETTE = ["#3b6ea5", "#e07b39", "#4f9d69", "#b0413e", "#7d5ba6", "#c9a227"]
@@ -33,7 +34,7 @@ def figure(chart: dict[str, Any]) -> go.Figure:
                                  marker={"color": PALETTE[(index - 1) % len(PALETTE)]}))
         fig.update_layout(barmode="stack" if chart["type"] == "stacked" else "group")
     fig.update_layout(title=t(chart["title"]), template="simple_white", width=WIDTH, height=HEIGHT, font=FONT,
-                      margin=MARGIN)
+                      margin=MARGIN, separators=number_separators())
     return fig
 
 

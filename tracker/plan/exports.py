@@ -37,7 +37,6 @@ IMAGE_FORMATS = frozenset({"pdf", "docx", "html"})
 # Recent versions whose kept chart images the live draft may reuse.
 REUSED_VERSIONS = 3
 EXPORT_FILE = "export-{status}.{fmt}"
-BOM = "\ufeff"  # spreadsheets read a CSV as UTF-8 only with it
 
 
 def media_type(fmt: str) -> str:
@@ -58,7 +57,7 @@ def render_document(doc: dict[str, Any], fmt: str, *, marked: bool, images: dict
         if fmt == "md":
             return render.to_markdown(doc, marked=marked).encode()
         if fmt == "csv":
-            return (BOM + render.to_csv(doc)).encode()
+            return render.to_csv(doc)
         if fmt == "html":
             return render.to_html(doc, marked=marked, images=images).encode()
         if fmt == "pdf":

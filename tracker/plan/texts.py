@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import tracker.implementation.labels  # noqa: F401  (registers the traffic-light labels)
+from tracker.i18n import percent
 from tracker.implementation.models import Light
 from tracker.labels import label
 from tracker.measures.models import Horizon, MeasureStatus
@@ -215,7 +216,7 @@ def progress_line(measure: dict[str, Any]) -> str:
         return status(measure["status"])
     bits = [status(measure["status"])]
     if p.get("percent") is not None:
-        bits.append(f"{p['percent']} %")
+        bits.append(percent(p["percent"]))
     if p.get("light"):
         bits.append(light(p["light"]))
     if p.get("date"):
@@ -228,9 +229,9 @@ def progress_line(measure: dict[str, Any]) -> str:
 def chapter_progress(chapter: dict[str, Any]) -> str:
     p = chapter["progress"]
     parts = [f"{status(s)}: {n}" for s, n in p["by_status"].items()]
-    parts.append(f"{t('completed_share')}: {p['completed_share']} %")
+    parts.append(f"{t('completed_share')}: {percent(p['completed_share'])}")
     if p.get("average_percent") is not None:
-        parts.append(f"{t('average_percent')}: {p['average_percent']} %")
+        parts.append(f"{t('average_percent')}: {percent(p['average_percent'])}")
     for value, count in p.get("lights", {}).items():
         parts.append(f"{t('unreported') if value == 'unreported' else light(value)}: {count}")
     return " · ".join(parts)

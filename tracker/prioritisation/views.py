@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from decimal import Decimal
 
@@ -26,6 +25,7 @@ from tracker.permissions import can_view_process, load
 from tracker.prioritisation import services
 from tracker.prioritisation.models import Method, PrioritisationRound, RoundResult, RoundStatus
 from tracker.processes.models import Process
+from tracker.spreadsheets import CSV_TYPE, csv_file
 from tracker.text import spreadsheet_cell
 
 bp = Blueprint("prioritisation", __name__)
@@ -163,22 +163,18 @@ def export(round_id: int, fmt: str):
     round_ = load(PrioritisationRound, round_id, can_view_round)
     if round_.status != RoundStatus.CLOSED:
         raise NotAllowed(_("The results are published when the round closes."))
-    header = ["Rang", "Nr.", "Maßnahme", "Punkte/Score", "Wichtigkeit", "Dringlichkeit", "Stimmen"]
-    rows = [[spreadsheet_cell(cell) for cell in (
-        r.rank, r.measure_id, r.measure.title, float(r.score), float(r.importance) if r.importance is not None else "",
-        float(r.urgency) if r.urgency is not None else "", r.voters)] for r in round_.results]
+    header = [_("Rank"), _("No."), _("Measure"), _("Points/score"), _("Importance"), _("Urgency"), _("Votes")]
+    rows = [[r.rank, r.measure_id, r.measure.title, float(r.score),
+             float(r.importance) if r.importance is not None else "",
+             float(r.urgency) if r.urgency is not None else "", r.voters] for r in round_.results]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(header)
-        writer.writerows(rows)
-        return Response(("\ufeff" + buffer.getvalue()).encode(), mimetype="text/csv",
+        return Response(csv_file(header, rows), content_type=CSV_TYPE,
                         headers={"Content-Disposition": 'attachment; filename="priorisierung.csv"'})
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(header)
     for row in rows:
-        sheet.append(row)
+        sheet.append([spreadsheet_cell(cell) for cell in row])
     out = io.BytesIO()
     workbook.save(out)
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
