@@ -6,7 +6,7 @@
   `make install` writes (`python -m whitenoise.compress static`) when the client accepts them, a
   compressed copy only while it is as new as its file. A request with the file's current `v` is
   answered "immutable, keep for a year"; any other request (no `v`, an old one) is revalidated.
-- Flask-Compress compresses HTML and JSON answers on the fly.
+- Flask-Compress compresses JSON answers on the fly (not HTML pages, which hold the CSRF token: BREACH).
 """
 
 from __future__ import annotations
@@ -102,8 +102,10 @@ def init_app(app: Flask) -> None:
     app.wsgi_app = StaticFiles(app.wsgi_app, root=app.static_folder, prefix=app.static_url_path,
                                autorefresh=app.debug, max_age=None, allow_all_origins=False)
 
-    # HTML and JSON only: files come compressed from WhiteNoise, downloads are streamed as they are.
-    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "application/json", "application/problem+json"])
+    # JSON only: files come compressed from WhiteNoise, downloads are streamed as they are. HTML pages stay
+    # uncompressed: they carry the CSRF token next to text a visitor can put in (a search), and compressing
+    # both together lets an observer of the sizes guess the token (BREACH). API answers carry no secret.
+    app.config.setdefault("COMPRESS_MIMETYPES", ["application/json", "application/problem+json"])
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_STREAMS", False)
     Compress(app)
