@@ -67,3 +67,26 @@ def test_steering_meetings_are_hidden_from_companies_and_moderators(client, worl
                         "hub page": False,
                         "API list": True, "API detail": True, "process feed": True, "hub feed": False,
                         "public feed": False}, role
+
+
+def test_steering_meetings_leave_no_trace_in_ideas_charts_or_the_plan(client, world, login, meeting):
+    """Probe 3: a held steering meeting's title showed on the measure page of an idea raised there, in the
+    attendance chart and its data, and in the plan's sessions annex (published on the public plan)."""
+    meeting.status = SessionStatus.HELD
+    factories.attendance(meeting, world.steering.person)
+    idea = factories.measure(world.process, world.hub_a, title="Idee aus dem Lenkungskreis", session=meeting,
+                             proposer_organization=world.org_a)
+    db.session.commit()
+    login(world.company_a)
+    assert SECRET not in client.get(f"/measures/{idea.id}").get_data(as_text=True)
+    assert SECRET not in client.get(f"/measures/{idea.id}/lineage").get_data(as_text=True)
+    client.post("/logout")
+    login(world.moderator_a)
+    for url in (f"/processes/{world.process.id}/charts/attendance.csv", f"/processes/{world.process.id}/dashboard",
+                f"/processes/{world.process.id}/plan", f"/processes/{world.process.id}/plan?format=md"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert SECRET not in response.get_data(as_text=True), url
+    client.post("/logout")
+    login(world.steering)
+    assert SECRET in client.get(f"/measures/{idea.id}").get_data(as_text=True)  # the steering group sees it

@@ -29,7 +29,7 @@ from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Organization, OrganizationType
 from tracker.processes.models import Process
-from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionStatus
+from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
 STAGES = (MeasureStatus.IDEA, MeasureStatus.PROPOSAL, MeasureStatus.PRIORITISED, MeasureStatus.ADOPTED)
 PALETTE = ("#1f5f99", "#2e7d32", "#8e24aa", "#c62828", "#ef6c00", "#00838f", "#6d4c41", "#5e35b1")
@@ -87,7 +87,8 @@ def sessions_per_hub_per_month(process: Process) -> Chart:
     month = func.strftime("%Y-%m", Session.starts_at) if db.engine.dialect.name == "sqlite" \
         else func.to_char(Session.starts_at, "YYYY-MM")
     rows = db.session.execute(select(Session.hub_id, month, func.count()).where(
-        Session.process_id == process.id, Session.status != SessionStatus.CANCELLED).group_by(Session.hub_id, month)
+        Session.process_id == process.id, Session.status != SessionStatus.CANCELLED,
+        Session.kind != SessionKind.STEERING).group_by(Session.hub_id, month)
     ).all()
     months = sorted({m for _h, m, _c in rows})
     counts = {(h, m): c for h, m, c in rows}
@@ -113,7 +114,8 @@ def attendance_per_session(process: Process, hub: Hub | None = None) -> Chart:
     statement = (select(Session.id, Session.title, Session.starts_at, Session.hub_id, func.count(Attendance.id))
                  .outerjoin(Attendance, (Attendance.session_id == Session.id)
                             & (Attendance.status == AttendanceStatus.ATTENDED))
-                 .where(Session.process_id == process.id, Session.status == SessionStatus.HELD)
+                 .where(Session.process_id == process.id, Session.status == SessionStatus.HELD,
+                        Session.kind != SessionKind.STEERING)  # charts are seen by all; steering meetings are not
                  .group_by(Session.id).order_by(Session.starts_at))
     if hub is not None:
         statement = statement.where(Session.hub_id == hub.id)

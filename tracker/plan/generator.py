@@ -29,7 +29,7 @@ from tracker.plan.models import PlanStatus, PlanVersion
 from tracker.processes.models import Process, process_partner
 from tracker.processes.queries import attendance_counts
 from tracker.processes.services import figures, phase_timeline
-from tracker.sessions.models import Session, SessionStatus
+from tracker.sessions.models import Session, SessionKind, SessionStatus
 from tracker.text import single_line
 
 PLAN = "plan"
@@ -74,8 +74,9 @@ def _build(process: Process, kind: str, *, label: str, on: date | None) -> dict[
         select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id)
         .options(selectinload(Hub.lead_organizations))
     ))
-    sessions = list(db.session.scalars(
-        select(Session).where(Session.process_id == process.id).order_by(Session.starts_at, Session.id)
+    sessions = list(db.session.scalars(  # steering meetings are the steering group's own, never in a plan
+        select(Session).where(Session.process_id == process.id, Session.kind != SessionKind.STEERING)
+        .order_by(Session.starts_at, Session.id)
     ))
     hub_names = {hub.id: hub.name for hub in hubs}
     session_by_id = {session.id: session for session in sessions}
