@@ -201,3 +201,31 @@ def test_delegates_are_managed_by_the_hubs_moderators_and_the_organisation_only(
     assert removed.status_code == 302
     db.session.refresh(membership)
     assert membership.delegates == []
+
+
+def test_a_moderator_cannot_move_an_account_into_an_organisation_by_its_email(client, world, login):
+    """Probe 2: a moderator typed the email of an account without organisation (the admin, a steering member,
+    another hub's moderator) as a new delegate or a walk-in, and moved that account into a company — which
+    then gave the moderator of hub B rights on hub A's ideas and sent the admin the hub's invitations."""
+    login(world.moderator_a)
+    for account in (world.moderator_b, world.steering, world.admin):
+        account.person.organization = None  # as in the demo: partners' accounts without an organisation
+        db.session.commit()
+        added = client.post(f"/hubs/{world.hub_a.id}/members/add", data={
+            "organization_id": world.org_a.id, "new_organization_type": "company", "delegate_name": "X",
+            "delegate_email": account.email})
+        walked_in = client.post(f"/sessions/{world.session_a.id}/walk-in", data={
+            "name": "X", "email": account.email, "organization_id": world.org_a.id,
+            "new_organization_type": "company"})
+        db.session.refresh(account.person)
+        assert (added.status_code, walked_in.status_code) == (409, 409), account.email
+        assert "nur die Administration" in added.get_data(as_text=True)
+        assert account.person.organization_id is None, account.email
+    client.post("/logout")
+    login(world.admin)
+    moved = client.post(f"/hubs/{world.hub_a.id}/members/add", data={
+        "organization_id": world.org_a.id, "new_organization_type": "company", "delegate_name": "X",
+        "delegate_email": world.moderator_b.email})
+    assert moved.status_code == 302  # an administrator may
+    db.session.refresh(world.moderator_b.person)
+    assert world.moderator_b.person.organization_id == world.org_a.id

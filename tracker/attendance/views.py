@@ -134,11 +134,11 @@ def walk_in(session_id: int):
             new_organization=form.new_organization.data,
             new_organization_type=OrganizationType(form.new_organization_type.data), by=current_user,
         )
-    except Invalid as problem:
+    except (Invalid, Conflict) as problem:
         db.session.rollback()
         field = getattr(form, problem.field, None) if problem.field else None
         (field if field is not None else form.name).errors = [str(problem)]
-        return _roll_call_page(session, walk_in=form, status=400)
+        return _roll_call_page(session, walk_in=form, status=problem.status)
     db.session.commit()
     flash(_("%(name)s is marked as attended.", name=attendance.person.name), "success")
     return redirect(url_for(".roll_call", session_id=session.id) + f"#attendance-{attendance.id}")

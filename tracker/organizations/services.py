@@ -19,7 +19,7 @@ from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.organizations.models import Consent, ConsentPurpose, Organization, OrganizationType, Person, SizeClass
 from tracker.organizations.names import clean_name, name_key
-from tracker.permissions import can_edit_organization, guarded, is_internal_anywhere, represents
+from tracker.permissions import can_edit_organization, guarded, is_admin, is_internal_anywhere, represents
 
 NOT_YOUR_CONSENTS = _l("Only partners, or the person themselves, record a person's consent.")
 ONLY_PARTNERS = _l("Only partners (steering group, moderators) add organisations.")
@@ -152,13 +152,20 @@ def create_person(*, by, name: str, email: str | None = None, organization: Orga
 def find_or_create_person(name: str, email: str | None, organization: Organization | None, *,
                           function: str | None = None, by) -> tuple[Person, bool]:
     """A person known by their email is reused (and, if they had no organisation, joins this one);
-    without a known email a new person is created. True when created."""
+    without a known email a new person is created. True when created.
+
+    Someone with a login (an administrator, a steering member, a moderator without organisation) is never
+    moved into an organisation this way: that would hand them the organisation's rights and mails, and only
+    an administrator changes an account (Conflict, naming the email field)."""
     existing = person_with_email(email) if normalise_email(email) else None
     if existing is None:
         return create_person(by=by, name=name, email=email, organization=organization, function=function), True
     if existing.organization_id is None and organization is not None:
         if not can_add_people_to(by, organization):
             raise NotAllowed(NOT_YOUR_PEOPLE)
+        if existing.user is not None and not is_admin(by):
+            raise Conflict(_("%(email)s belongs to an account without organisation; only an administrator assigns "
+                             "it to one.", email=existing.email), "email")
         existing.organization = organization
         db.session.flush()
         record("update", existing, by=by, changes={"organization_id": [None, organization.id]},
