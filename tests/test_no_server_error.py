@@ -10,7 +10,9 @@ import pytest
 from flask import url_for
 from werkzeug.routing import BuildError
 
+from tests import factories
 from tracker.arguments import object_id, object_ids, whole_number
+from tracker.extensions import db
 
 # Every query parameter some view or resource reads.
 PARAMETERS = ("page", "per_page", "hub", "goal", "status", "horizon", "focus", "q", "sort", "type", "action",
@@ -61,3 +63,30 @@ def test_numbers_from_urls_and_forms_are_ascii_digits_within_an_id():
         [None, None, None, None, None, None, None, None, 7]
     assert object_ids(["3", "x", "3", "²", "1"]) == [3, 1]
     assert whole_number("-5", low=-10, high=10) == -5 and whole_number("-5") is None
+
+
+HUGE = "9223372036854775808"  # 2**63: beyond what SQLite stores
+
+
+def test_ids_beyond_any_row_are_not_found(client, login, world):
+    """Probe 5b: ids of 2**63 and more answered 500 on public pages, dashboards and chart data."""
+    public = [f"/p/{HUGE}", f"/p/{HUGE}/progress", f"/events/{HUGE}", f"/processes/{HUGE}/charts/progress-per-goal.csv"]
+    assert [client.get(url).status_code for url in public] == [404] * len(public)
+    login(world.admin)
+    internal = [f"/processes/{HUGE}/dashboard", f"/hubs/{HUGE}/dashboard", f"/measures/{HUGE}", f"/sessions/{HUGE}"]
+    assert [client.get(url).status_code for url in internal] == [404] * len(internal)
+
+
+@pytest.mark.parametrize("version", ["abc", "1e3", "9" * 5000, "١"])
+def test_a_damaged_version_field_is_a_clear_400(client, login, world, version):
+    """Probe 5a: a hidden version field with anything but digits answered 500 (measure and goal forms)."""
+    goal = factories.goal(world.process, number=1, title="Leitziel")
+    db.session.commit()
+    login(world.steering)
+    measure = client.post(f"/measures/{world.measure_a.id}/edit", data={
+        "title": "Neu", "hub_id": world.hub_a.id, "primary_goal_id": 0, "horizon": "", "version": version})
+    goal_page = client.post(f"/goals/{goal.id}/edit", data={"title": "Neu", "version": version})
+    assert (measure.status_code, goal_page.status_code) == (400, 400)
+    db.session.refresh(world.measure_a)
+    db.session.refresh(goal)
+    assert (world.measure_a.title, goal.title) == ("Idee aus A", "Leitziel")

@@ -1,10 +1,13 @@
 """Sessions, cookies, headers and request sizes."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import select
 
 from tests import factories
 from tracker.extensions import db
+from tracker.sessions.models import ActionItem
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, world):
@@ -96,3 +99,26 @@ def test_pages_and_api_answers_with_personal_data_are_not_stored(client, world, 
     static = client.get("/static/css/app.css")
     static.close()
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\t/evil.example", "/\\evil.example", "/\n/evil.example",
+                                    "https://evil.example/", "javascript:alert(1)"])
+def test_going_back_never_leaves_the_site(client, world, login, target):
+    """Probe 8: `next=/%09/evil.com` redirected to //evil.com (browsers drop the tab) after ticking off an
+    action item and after merging ideas."""
+    item = ActionItem(session=world.session_a, text="Liste schicken", owner_id=world.company_a.person.id)
+    db.session.add(item)
+    db.session.commit()
+    login(world.company_a)
+    ticked = client.post(f"/action-items/{item.id}/done", data={"done": "1", "next": target})
+    client.post("/logout")
+    login(world.moderator_a)
+    merged = client.post(f"/processes/{world.process.id}/measures/merge", data={"next": target})
+    client.post("/logout")
+    relogin = client.post("/login", data={"email": world.company_a.email, "password": factories.PASSWORD,
+                                          "next": target})
+    for response in (ticked, merged, relogin):
+        assert response.status_code in (302, 303)
+        location = urlsplit(response.headers["Location"])
+        assert location.netloc in ("", "localhost") and location.path.startswith("/") \
+            and not location.path.startswith("//"), response.headers["Location"]

@@ -9,10 +9,12 @@ CSRF token are left exactly as typed.
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.csrf.core import CSRFTokenField
-from wtforms.fields import PasswordField, StringField, TextAreaField
+from wtforms.fields import HiddenField, PasswordField, StringField, TextAreaField
 
+from tracker.arguments import MAX_ID, whole_number
 from tracker.text import single_line, without_control
 
 
@@ -41,3 +43,18 @@ def _bind_field(meta, form, unbound_field, options):
 def install() -> None:
     """Clean the input of every FlaskForm (idempotent; called by create_app)."""
     FlaskForm.Meta.bind_field = _bind_field
+
+
+class VersionField(HiddenField):
+    """The version of the record a form was opened on (optimistic locking): ASCII digits or nothing.
+
+    `.data` is the number (when the request has none, the form's own value stays); anything else is a
+    validation error, never a server error."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        number = whole_number(valuelist[0], high=MAX_ID) if valuelist[0] else 0
+        self.data = number if number is not None else 0
+        if number is None:
+            raise ValueError(_l("The form is damaged; please open it again."))

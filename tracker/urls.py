@@ -33,3 +33,15 @@ def trusted_hosts(app: Flask) -> list[str]:
         return list(configured)
     host = urlsplit(app.config["PUBLIC_URL"]).hostname
     return list(dict.fromkeys([*(h for h in [host] if h), *LOCAL_HOSTS]))
+
+
+def local_path(target: str | None) -> str | None:
+    """A path on this site to send the user back to, or None: never another host, however spelled
+    (`//host`, `/\\host`, or `/<tab>/host`, which browsers read as `//host` because they drop tabs and
+    line breaks from URLs)."""
+    if not target or any(ord(ch) < 32 or ch in "\\\x7f" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return target

@@ -495,12 +495,13 @@ row("api.transition_measure@withdraw", "POST", MEA, OF_A, lambda o: {"to": "with
 row("api.transition_measure@B", "POST", MEB, HUB_B, lambda o: {"to": "in_review"}, access=OF_B)
 row("api.transition_measure@start", "POST", ADOPTED_A, REPORTERS_A, lambda o: {"to": "in_progress"})
 row("api.merge_measures", "POST", {}, HUB_A,
-    lambda o: {"source_ids": [o.measure_a, o.idea_a2], "target": {"title": "Zusammen"}}, access=USERS,
-    note="no route object: the sources in the body decide (403 right after parsing)")
+    lambda o: {"source_ids": [o.measure_a, o.idea_a2], "target": {"title": "Zusammen"}}, access=INTERNAL,
+    note="no route object: who may merge at all is checked first, the sources in the body right after parsing "
+         "(probe 6: a company got 400, its body read)")
 row("api.merge_measures@B", "POST", {}, HUB_B,
-    lambda o: {"source_ids": [o.measure_b, o.idea_b2], "target": {"title": "Zusammen"}}, access=USERS)
+    lambda o: {"source_ids": [o.measure_b, o.idea_b2], "target": {"title": "Zusammen"}}, access=INTERNAL)
 row("api.merge_measures@cross", "POST", {}, STEER,
-    lambda o: {"source_ids": [o.measure_a, o.measure_b], "target": {"title": "Zusammen"}}, access=USERS)
+    lambda o: {"source_ids": [o.measure_a, o.measure_b], "target": {"title": "Zusammen"}}, access=INTERNAL)
 row("api.unmerge_measure", "POST", {"measure_id": "merge_source_a"}, HUB_A, lambda o: {})
 row("api.report_progress", "POST", ADOPTED_A, REPORTERS_A,
     lambda o: {"date": "2020-03-01", "percent": 20, "light": "green"})

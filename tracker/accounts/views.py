@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -13,15 +11,14 @@ from tracker.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, S
 from tracker.audit.services import record
 from tracker.errors import Invalid
 from tracker.extensions import db, limiter
+from tracker.urls import local_path
 
 bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never send a freshly logged-in user to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("public.home")
+    return local_path(target) or url_for("public.home")
 
 
 def _login_limit() -> str:

@@ -131,8 +131,9 @@ def transition_measure(measure: Measure, data: TransitionIn):
     return measure_json(measure)
 
 
-@endpoint("/measures/merge", "POST", "Merge ideas into an existing or a new measure", body=MergeIn,
-          response=MeasureOut, errors=(403, 409), tag="measures")
+@endpoint("/measures/merge", "POST", "Merge ideas into an existing or a new measure (the steering group across "
+          "hubs, a moderator within their hub)", check=services.can_consolidate_anywhere, body=MergeIn,
+          response=MeasureOut, errors=(409,), tag="measures")
 def merge_measures(data: MergeIn):
     sources = referenced_all(Measure, data.source_ids, "source_ids")
     if data.target is not None:

@@ -17,7 +17,7 @@ from tracker.hubs.models import Hub
 from tracker.hubs.services import current_membership
 from tracker.implementation import services as implementation
 from tracker.measures.models import PLAN_STATUSES, Measure
-from tracker.permissions import can_view_process, is_internal, is_steering, moderates, require
+from tracker.permissions import can_view_process, is_internal, is_steering, load, moderates, require
 from tracker.plan.versions import approved_version
 from tracker.processes import services as processes
 from tracker.processes.models import Process
@@ -38,8 +38,7 @@ def _today():
 @bp.get("/processes/<int:process_id>/dashboard")
 @login_required
 def process_dashboard(process_id: int):
-    process = db.get_or_404(Process, process_id)
-    require(is_internal(current_user, process))
+    process = load(Process, process_id, is_internal)
     return render_template(
         "charts/process_dashboard.html", process=process, figures_=processes.figures(process),
         charts=figures.process_charts(process),
@@ -47,18 +46,17 @@ def process_dashboard(process_id: int):
         overdue=implementation.overdue_milestones(process, today=_today())[:10])
 
 
-def _may_see_hub(hub: Hub) -> bool:
-    if is_steering(current_user, hub.process) or moderates(current_user, hub):
+def _may_see_hub(user, hub: Hub) -> bool:
+    if is_steering(user, hub.process) or moderates(user, hub):
         return True
-    membership = current_membership(current_user.organization, hub.process) if current_user.organization else None
+    membership = current_membership(user.organization, hub.process) if user.organization else None
     return membership is not None and membership.hub_id == hub.id
 
 
 @bp.get("/hubs/<int:hub_id>/dashboard")
 @login_required
 def hub_dashboard(hub_id: int):
-    hub = db.get_or_404(Hub, hub_id)
-    require(_may_see_hub(hub))
+    hub = load(Hub, hub_id, _may_see_hub)
     return render_template("charts/hub_dashboard.html", hub=hub, process=hub.process,
                            totals=totals(hub.process, hub_id=hub.id),
                            ideas=db.session.scalar(select(db.func.count()).where(Measure.hub_id == hub.id)),
@@ -89,7 +87,7 @@ def start():
 @bp.get("/p/<int:process_id>/progress")
 def public_progress(process_id: int):
     """The published plan's measures by guiding goal with traffic light and percent; nothing personal."""
-    process = db.get_or_404(Process, process_id)
+    process = load(Process, process_id)
     version = approved_version(process)
     if version is not None:
         ids = [m["id"] for chapter in version.content.get("chapters", []) for m in chapter.get("measures", [])]
@@ -111,7 +109,7 @@ def public_progress(process_id: int):
 @bp.get("/processes/<int:process_id>/charts/<key>.csv")
 def chart_data(process_id: int, key: str):
     """A chart's numbers as CSV; the public progress charts for everyone, the others for participants."""
-    process = db.get_or_404(Process, process_id)
+    process = load(Process, process_id)
     builder = figures.CHART_BUILDERS.get(key)
     if builder is None:
         abort(404)

@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.errors import Invalid, StaleVersion
 from tracker.extensions import db
+from tracker.forms import VersionField
 from tracker.goals import services
 from tracker.goals.models import GuidingGoal
 from tracker.measures.models import Measure, measure_goal
@@ -26,7 +27,7 @@ class GoalForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     introduction = TextAreaField(_l("Introduction"), validators=[Optional(), Length(max=20_000)])
     objective = TextAreaField(_l("Our goal"), validators=[Optional(), Length(max=20_000)])
-    version = HiddenField()
+    version = VersionField()
 
 
 @bp.route("/processes/<int:process_id>/goals", methods=["GET", "POST"])
@@ -71,7 +72,7 @@ def edit(goal_id: int):
     form = GoalForm(obj=goal, version=goal.version)
     if form.validate_on_submit():
         try:
-            services.update(goal, expected_version=int(form.version.data or 0), by=current_user,
+            services.update(goal, expected_version=form.version.data, by=current_user,
                             title=form.title.data, introduction=form.introduction.data or "",
                             objective=form.objective.data or "")
         except StaleVersion:

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from tracker.forms import VersionField
 
 
 class HubForm(FlaskForm):
@@ -15,7 +17,7 @@ class HubForm(FlaskForm):
     position = IntegerField(_l("Position"), validators=[Optional(), NumberRange(min=0, max=1000)])
     lead_organization_ids = SelectMultipleField(_l("Hub management (lead organisations)"), coerce=int)
     moderator_ids = SelectMultipleField(_l("Moderators"), coerce=int)
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    version = VersionField()
 
 
 class ChooseHubForm(FlaskForm):

@@ -136,10 +136,10 @@ def edit(hub_id: int):
     status = None
     if form.validate_on_submit():
         try:
-            services.update_hub(hub, by=current_user, expected_version=int(form.version.data or 0), **_hub_fields(form))
+            services.update_hub(hub, by=current_user, expected_version=form.version.data, **_hub_fields(form))
         except StaleVersion:
             db.session.rollback()
-            form.version.data = str(hub.version)  # saving again now replaces what the other person saved
+            form.version.data = hub.version  # saving again now replaces what the other person saved
             return render_template("hubs/form.html", form=form, hub=hub, process=hub.process, conflict=True), 409
         except (Invalid, Conflict) as problem:
             db.session.rollback()

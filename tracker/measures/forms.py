@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from tracker.forms import VersionField
+
 
 class MeasureForm(FlaskForm):
     """The view removes the fields the user may not set (proposer, organisations, focus flag)."""
@@ -22,7 +24,7 @@ class MeasureForm(FlaskForm):
     responsible_organization_ids = SelectMultipleField(_l("Responsible organisations"), coerce=int)
     partner_organization_ids = SelectMultipleField(_l("Partner organisations"), coerce=int)
     is_focus_project = BooleanField(_l("Focus project"))
-    version = HiddenField()
+    version = VersionField()
 
 
 class TransitionForm(FlaskForm):

@@ -123,6 +123,12 @@ def can_consolidate(user, process: Process) -> bool:
                                              for hub in getattr(user, "moderated_hubs", None) or [])
 
 
+def can_consolidate_anywhere(user) -> bool:
+    """Merge ideas at all (which ones is checked on the sources): the steering group and hub moderators, so
+    the API refuses everyone else before it reads which ideas they name."""
+    return is_steering(user) or bool(getattr(user, "moderated_hubs", None))
+
+
 def can_merge_into(user, target: Measure) -> bool:
     return is_steering(user, target.process) or moderates(user, target.hub)
 

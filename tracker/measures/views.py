@@ -27,6 +27,7 @@ from tracker.organizations.models import Organization
 from tracker.pagination import listing_page
 from tracker.permissions import can_view_measure, can_view_process, find, is_internal, load
 from tracker.processes.models import Process
+from tracker.urls import local_path
 
 bp = Blueprint("measures", __name__)
 
@@ -215,7 +216,7 @@ def edit(measure_id: int):
           may_focus=services.set_focus.allowed(current_user, measure), proposers=None)
     if form.validate_on_submit():
         try:
-            services.update(measure, by=current_user, expected_version=int(form.version.data or 0), **_values(form))
+            services.update(measure, by=current_user, expected_version=form.version.data, **_values(form))
         except StaleVersion:
             db.session.rollback()
             return render_template("measures/conflict.html", measure=measure, form=form), 409
@@ -278,8 +279,7 @@ def merge(process_id: int):
     form = MergeForm()
     ids = object_ids(request.form.getlist("source_ids"))
     sources = [m for m in queries.by_ids(Measure, sorted(ids)) if m.process_id == process.id]
-    back = request.form.get("next", "")
-    back = back if back.startswith("/") and not back.startswith("//") else url_for(".index", process_id=process.id)
+    back = local_path(request.form.get("next")) or url_for(".index", process_id=process.id)
     if not sources:
         flash(_("Tick the ideas you want to merge."), "error")
         return redirect(back)

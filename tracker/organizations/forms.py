@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from tracker.forms import VersionField
 
 
 class OrganizationForm(FlaskForm):
@@ -15,4 +17,4 @@ class OrganizationForm(FlaskForm):
     size_class = SelectField(_l("Size"))
     website = StringField(_l("Website"), validators=[Optional(), Length(max=255)])
     consents_to_be_named = BooleanField(_l("May be named in the published plan"))
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    version = VersionField()

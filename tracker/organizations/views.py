@@ -109,15 +109,15 @@ def edit(organization_id: int):
     organization = load(Organization, organization_id, services.update_organization.allowed)
     form = _form(organization)
     if request.method == "GET":
-        form.version.data = str(organization.version)
+        form.version.data = organization.version
     status = None
     if form.validate_on_submit():
         try:
-            services.update_organization(organization, by=current_user, expected_version=int(form.version.data or 0),
+            services.update_organization(organization, by=current_user, expected_version=form.version.data,
                                          **_fields(form))
         except StaleVersion:
             db.session.rollback()
-            form.version.data = str(organization.version)  # saving again now replaces what the other person saved
+            form.version.data = organization.version  # saving again now replaces what the other person saved
             return render_template("organizations/form.html", form=form, organization=organization,
                                    conflict=True), 409
         except (Invalid, Conflict) as problem:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.extensions import db
+from tracker.permissions import load
 from tracker.processes import queries
 from tracker.processes.models import Process
 from tracker.processes.services import phase_timeline
@@ -32,7 +33,7 @@ def home():
 
 @bp.get("/p/<int:process_id>")
 def landing(process_id: int):
-    process = db.get_or_404(Process, process_id)
+    process = load(Process, process_id)
     events, now = queries.public_events(process), datetime.now()
     return render_template(
         "public/landing.html",

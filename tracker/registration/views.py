@@ -31,7 +31,7 @@ PUBLIC_KINDS = (SessionKind.KICKOFF, SessionKind.PLENARY, SessionKind.PRIORITISA
 @bp.get("/events/<int:session_id>")
 def event(session_id: int):
     """A process-wide event as the public sees it (steering meetings and hub workshops are not public)."""
-    session = db.get_or_404(Session, session_id)
+    session = load(Session, session_id)
     if session.hub_id is not None or session.kind not in PUBLIC_KINDS:
         abort(404)
     return render_template("registration/event.html", event=session, process=session.process,

@@ -16,6 +16,7 @@ from tracker.sessions import queries, services
 from tracker.sessions.blueprint import bp
 from tracker.sessions.forms import ActionItemForm, IdeaForm
 from tracker.sessions.models import ActionItem, Session
+from tracker.urls import local_path
 
 
 def action_item_form(session: Session, formdata=None) -> ActionItemForm:
@@ -55,18 +56,13 @@ def add_action_item(session_id: int):
     return redirect(url_for(".show", session_id=session.id) + "#action-items")
 
 
-def _local(target: str | None) -> str | None:
-    """A path on this site to go back to, or None (never another host)."""
-    return target if target and target.startswith("/") and not target.startswith("//") else None
-
-
 @bp.post("/action-items/<int:item_id>/done")
 @login_required
 def toggle_action_item(item_id: int):
     item = load(ActionItem, item_id, services.set_action_item_done.allowed)
     services.set_action_item_done(item, request.form.get("done") == "1", by=current_user)
     db.session.commit()
-    return redirect(_local(request.form.get("next")) or url_for(".show", session_id=item.session_id))
+    return redirect(local_path(request.form.get("next")) or url_for(".show", session_id=item.session_id))
 
 
 @bp.get("/my/action-items")
