@@ -15,7 +15,7 @@ from tracker.audit.services import record
 from tracker.database import write_transaction
 from tracker.extensions import db
 from tracker.model_types import utcnow
-from tracker.permissions import guarded, is_admin
+from tracker.permissions import guarded
 from tracker.text import single_line
 
 PREFIX = "mpt_"
@@ -56,8 +56,8 @@ def _note_use(token_id: int, now) -> None:
 
 
 def owns_token(user, api_token: ApiToken) -> bool:
-    """A personal token is revoked by its owner (anonymising a person revokes theirs as the system)."""
-    return getattr(user, "id", None) == api_token.user_id or is_admin(user)
+    """A personal token is revoked by its owner only (closing an account revokes all of its tokens at once)."""
+    return getattr(user, "id", None) is not None and user.id == api_token.user_id
 
 
 @guarded(owns_token)

@@ -53,7 +53,7 @@ def token_list():
 @web.post("/profile/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    api_token = load(ApiToken, token_id, lambda user, token: user.id == token.user_id)  # only one's own tokens
+    api_token = load(ApiToken, token_id, tokens.revoke.allowed)
     tokens.revoke(api_token, by=current_user)
     db.session.commit()
     flash(_("The token is revoked."), "success")
