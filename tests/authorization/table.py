@@ -122,6 +122,9 @@ row("accounts.profile", "POST", {}, USERS, lambda o: {"name": "Neuer Name", "loc
 row("accounts.change_password", "POST", {}, USERS,
     lambda o: {"pw-current_password": PASSWORD, "pw-password": "Neues-Passwort-456",
                "pw-confirm": "Neues-Passwort-456"})
+get("accounts.forgot_password", {}, ALL)
+row("accounts.forgot_password", "POST", {}, ALL, lambda o: {"email": o.visitor_email},
+    note="the same neutral answer for every address; a mail only for an active account")
 get("accounts.set_password", {"token": "set_password_token"}, ALL)
 row("accounts.set_password", "POST", {"token": "set_password_token"}, ALL,
     lambda o: {"password": "Neues-Passwort-456", "confirm": "Neues-Passwort-456"})
