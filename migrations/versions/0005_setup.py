@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-12-01 15:00:00
 
 Issue 17, item 1: a process names its contact (name and email) and the language its plan documents
-are written in (de or en). Existing processes keep German, the language their plans were written in.
+are written in (de or en). Existing processes have none: their plans stay in the installation's language.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('process', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contact_name', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('plan_language', sa.String(length=5), server_default='de', nullable=False))
+        batch_op.add_column(sa.Column('plan_language', sa.String(length=5), nullable=True))
 
 
 def downgrade():

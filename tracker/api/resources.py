@@ -97,7 +97,7 @@ def get_process(process: Process):
 def patch_process(process: Process, data: ProcessPatch):
     given = data.model_fields_set - {"version", "partner_ids"}
     changes = {name: getattr(data, name) for name in given}
-    for name in ("name", "city", "starts_on", "ends_on", "purpose", "foreword", "plan_language"):
+    for name in ("name", "city", "starts_on", "ends_on", "purpose", "foreword"):
         if name in changes and changes[name] is None:
             raise Invalid(f"{name} cannot be null.", name)
     if "partner_ids" in data.model_fields_set:

@@ -88,7 +88,7 @@ class ProcessIn(Strict):
     foreword: LongText = ""
     contact_name: ShortText | None = None
     contact_email: EmailStr | None = None
-    plan_language: PlanLanguage = "de"
+    plan_language: PlanLanguage | None = None
     partner_ids: list[Id] = Field(default_factory=list, max_length=100)
 
 
@@ -119,7 +119,7 @@ class ProcessOut(Out):
     foreword: str
     contact_name: str | None
     contact_email: str | None
-    plan_language: str
+    plan_language: str | None
     partner_ids: list[int]
     parent_id: int | None
     version: int

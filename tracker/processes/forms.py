@@ -36,5 +36,5 @@ class ProcessForm(FlaskForm):
                             validators=[Optional(), Length(max=50_000)])
     foreword = TextAreaField(_l("Foreword of the plan (Markdown)"), validators=[Optional(), Length(max=50_000)])
     plan_language = SelectField(_l("Language of the plan documents"),
-                                choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")], default="de")
+                                choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
     version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])

@@ -57,8 +57,9 @@ class Process(db.Model):
     foreword: Mapped[str] = mapped_column(Text, default="")
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
-    # The language of its plan documents (PDF, DOCX, Markdown, the plan pages), whatever the reader's UI language.
-    plan_language: Mapped[str] = mapped_column(String(5), default="de", server_default="de")
+    # The language of its plan documents (PDF, DOCX, Markdown), whatever the reader's UI language;
+    # None: the installation's (BABEL_DEFAULT_LOCALE).
+    plan_language: Mapped[str | None] = mapped_column(String(5))
     # An update process points to the process whose plan it updates.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
     version: Mapped[int] = mapped_column(default=1)

@@ -81,8 +81,8 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
     email = single_line(values.get("contact_email")).lower() or None
     if email is not None and (len(email) > 254 or " " in email or "@" not in email.strip("@")):
         raise Invalid(_("Please give a valid email address."), "contact_email")
-    language = values.get("plan_language") or "de"
-    if language not in PLAN_LANGUAGES:
+    language = values.get("plan_language") or None  # None: the installation's language
+    if language is not None and language not in PLAN_LANGUAGES:
         raise Invalid(_("The plan documents are written in German or English."), "plan_language")
     return {"name": name, "city": city, "starts_on": starts_on, "ends_on": ends_on,
             "contact_name": _one_line(values.get("contact_name"), "contact_name", 200),
@@ -92,7 +92,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
 
 def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
                    purpose: str = "", foreword: str = "", contact_name: str | None = None,
-                   contact_email: str | None = None, plan_language: str = "de",
+                   contact_email: str | None = None, plan_language: str | None = None,
                    partners: Iterable[Organization] = ()) -> Process:
     """A new masterplan process (administrators); it may not end before it starts."""
     if not can_create_processes(by):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -71,10 +71,12 @@ def set_phase(process_id: int):
 
 def _form(process: Process | None, formdata=None) -> ProcessForm:
     if process is None:
-        form = ProcessForm(formdata=formdata)
+        form = ProcessForm(formdata=formdata, plan_language=current_app.config["BABEL_DEFAULT_LOCALE"])
     else:
         form = ProcessForm(formdata=formdata, obj=process, partner_ids=[o.id for o in process.partners],
                            version=str(process.version))
+        if formdata is None:  # a process without its own language writes in the installation's
+            form.plan_language.data = process.plan_language or current_app.config["BABEL_DEFAULT_LOCALE"]
     form.partner_ids.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
         select(Organization).order_by(Organization.name))]
     return form
