@@ -2,7 +2,7 @@
 group edits it, the overview lists what the set-up still needs; the API follows the same rules."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from tracker.errors import NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.plan import exports
 from tracker.processes import services
-from tracker.processes.models import Process
+from tracker.processes.models import Phase, Process
 from tracker.sessions.models import SessionKind, SessionStatus
 
 
@@ -60,7 +60,19 @@ def test_only_admins_create_processes(client, world, login, role):
     login(getattr(world, role))
     assert client.get("/processes/new").status_code == 403
     assert client.post("/processes/new", data=_form()).status_code == 403
+    with pytest.raises(NotAllowed):  # the service itself refuses, whoever calls it
+        services.create_process(by=getattr(world, role), name="Masterplan Essen", city="Essen",
+                                starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
+    db.session.rollback()
     assert _process("Masterplan Essen") is None
+
+
+@pytest.mark.parametrize("role", ["moderator_a", "company_a"])
+def test_only_the_steering_group_sets_the_phase(world, role):
+    with pytest.raises(NotAllowed):
+        services.set_phase(world.process, Phase.CONSOLIDATION, by=getattr(world, role))
+    services.set_phase(world.process, Phase.CONSOLIDATION, by=world.steering)
+    assert world.process.phase == Phase.CONSOLIDATION
 
 
 def test_the_end_before_the_start_is_a_field_error_and_nothing_typed_is_lost(client, world, login):
