@@ -38,6 +38,10 @@ class Config:
     # Failed logins counted in the database, shared by every server process.
     LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
+    # "Forgot password": form posts per address, and requests for one email from anywhere (Flask-Limiter).
+    RATELIMIT_PASSWORD_RESET = "10 per hour"  # noqa: S105 - a rate, not a password
+    RATELIMIT_PASSWORD_RESET_EMAIL = "3 per hour"  # noqa: S105
+    PASSWORD_RESET_MAX_AGE = 2 * 3600  # seconds a mailed reset link works (once: setting a password ends it)
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
     # Writes through the API, per token: enough for scripts replaying a workshop year, not for a flood.
     API_WRITE_LIMIT = "25 per second;3000 per hour"

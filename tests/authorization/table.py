@@ -122,6 +122,9 @@ row("accounts.profile", "POST", {}, USERS, lambda o: {"name": "Neuer Name", "loc
 row("accounts.change_password", "POST", {}, USERS,
     lambda o: {"pw-current_password": PASSWORD, "pw-password": "Neues-Passwort-456",
                "pw-confirm": "Neues-Passwort-456"})
+get("accounts.forgot_password", {}, ALL)
+row("accounts.forgot_password", "POST", {}, ALL, lambda o: {"email": o.visitor_email},
+    note="the same neutral answer for every address; a mail only for an active account")
 get("accounts.set_password", {"token": "set_password_token"}, ALL)
 row("accounts.set_password", "POST", {"token": "set_password_token"}, ALL,
     lambda o: {"password": "Neues-Passwort-456", "confirm": "Neues-Passwort-456"})
@@ -161,6 +164,17 @@ row("registration.decide@reject", "POST", REGISTRATION | {"decision": "reject"},
 # --- processes, organisations, hubs, goals -----------------------------------------------------------
 get("processes.overview", P, USERS)
 row("processes.set_phase", "POST", P, STEER, lambda o: {"phase": "consolidation"})
+get("processes.new", {}, ADMIN)
+row("processes.new", "POST", {}, ADMIN,
+    lambda o: {"name": "Masterplan Essen", "city": "Essen", "starts_on": "2025-01-01", "ends_on": "2025-12-31",
+               "plan_language": "de"},
+    note="design: admins manage processes")
+get("processes.edit", P, STEER)
+row("processes.edit", "POST", P, STEER,
+    lambda o: {"name": "Masterplan neu", "city": "Oberhausen", "starts_on": "2018-09-01", "ends_on": "2019-12-31",
+               "contact_name": "Petra Prozess", "plan_language": "en", "partner_ids": [o.partner],
+               "version": o.process_version},
+    note="issue 17 item 1: the process's steering group edits its set-up")
 get("organizations.index", {}, USERS)
 get("organizations.show", {"organization_id": "org_a"}, USERS)
 get("organizations.new", {}, INTERNAL)
@@ -421,6 +435,8 @@ get("api.list_processes", {}, USERS)
 row("api.create_process", "POST", {}, ADMIN,
     lambda o: {"name": "Neuer Prozess", "city": "Essen", "starts_on": "2025-01-01", "ends_on": "2025-12-31"},
     note="design: admins manage processes; no route object, yet the role is known before the body")
+get("api.get_process", P, USERS)
+row("api.patch_process", "PATCH", P, STEER, lambda o: {"version": o.process_version, "contact_name": "Petra Prozess"})
 get("api.process_stats", P, USERS)
 get("api.list_hubs", P, USERS)
 row("api.create_hub", "POST", P, STEER, lambda o: {"name": "Hub API", "short_name": "API"})

@@ -48,15 +48,16 @@ def pages(world):
     db.session.commit()
     p, s, h = world.process.id, world.session_a.id, world.hub_a.id
     return {
-        None: ["/", f"/p/{p}", f"/p/{p}/register", f"/p/{p}/progress", f"/p/{p}/plan", "/login"],
+        None: ["/", f"/p/{p}", f"/p/{p}/register", f"/p/{p}/progress", f"/p/{p}/plan", "/login",
+               "/forgot-password"],
         world.company_a: ["/start", f"/hubs/{h}", f"/processes/{p}/measures", f"/processes/{p}/measures/new",
                           f"/measures/{world.measure_a.id}", f"/hubs/choose/{p}", "/profile"],
         world.moderator_a: [f"/sessions/{s}", f"/sessions/{s}/roll-call", f"/sessions/{s}/minutes",
                             f"/processes/{p}/sessions/new", f"/hubs/{h}/dashboard", f"/processes/{p}/sessions"],
         world.steering: [f"/processes/{p}", f"/processes/{p}/dashboard", f"/processes/{p}/plan",
                          f"/plan/versions/{version.id}", f"/measures/{adopted.id}", f"/processes/{p}/goals",
-                         f"/processes/{p}/implementation"],
-        world.admin: ["/admin/users", "/admin/audit", "/admin/outbox"],
+                         f"/processes/{p}/implementation", f"/processes/{p}/edit"],
+        world.admin: ["/admin/users", "/admin/audit", "/admin/outbox", "/processes/new"],
     }
 
 

@@ -170,7 +170,8 @@ def test_approval_of_a_new_organisation_writes_organisation_membership_delegate_
     response = client.post(f"/admin/registrations/{registration.id}/approve",
                            data={"organization_id": "new", "consents_to_be_named": "y"}, follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200 and "/set-password/" in page and "per E-Mail" in page
+    assert response.status_code == 200 and "automatisch in den Postausgang gelegt" in page
+    assert "/set-password/" not in page  # nothing for the administrator to pass on by hand
 
     db.session.expire_all()
     person = _person()
@@ -352,3 +353,44 @@ def test_the_demo_has_registrations_waiting(runner):
     assert [r.name for r in waiting] == ["Jana Wegner", "Tobias Lindner"]
     assert [o.name for o in services.suggestions(waiting[0])] == ["Rheinblick Medienhaus GmbH"]
     assert services.suggestions(waiting[1]) == [] and _person("anmeldung.wegner@example.org") is None
+
+
+def test_the_approval_message_says_the_mail_went_out_by_itself(make_app, world):
+    """With a mail server the administrator reads that the set-password mail has been sent; it is queued."""
+    app = make_app(MAIL_SERVER="smtp.example.org")
+    client = app.test_client()
+    _register(client, world)
+    registration = _request()
+    assert client.post("/login", data={"email": world.admin.email, "password": factories.PASSWORD}).status_code == 302
+    response = client.post(f"/admin/registrations/{registration.id}/approve", data={"organization_id": "new"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "wurde automatisch an nina@neu.example geschickt" in page and "nichts mehr zu tun" in page
+    db.session.expire_all()
+    mail = db.session.scalar(select(OutboxMail).where(OutboxMail.to_address == "nina@neu.example"))
+    assert mail is not None and "/set-password/" in mail.body_text
+
+
+def test_decided_requests_leave_the_open_list(client, world, login):
+    """Approved and rejected requests are listed under "decided" only; the open one stays open."""
+    for n, organisation in enumerate(("Erste Zusage AG", "Zweite Absage AG", "Dritte Offen AG")):
+        assert _register(client, world, email=f"p{n}@neu.example", organization_name=organisation).status_code == 200
+    approved, rejected, waiting = (_request(f"p{n}@neu.example") for n in range(3))
+    login(world.admin)
+    pending = client.get("/admin/registrations").get_data(as_text=True)
+    assert all(f"/admin/registrations/{r.id}\"" in pending for r in (approved, rejected, waiting))
+    assert client.post(f"/admin/registrations/{approved.id}/approve",
+                       data={"organization_id": "new"}).status_code == 302
+    assert client.post(f"/admin/registrations/{rejected.id}/reject",
+                       data={"reason": "Kein Unternehmen"}).status_code == 302
+
+    client.get("/admin/registrations")  # shows (and so ends) the two confirmations
+    pending = client.get("/admin/registrations").get_data(as_text=True)
+    assert f"/admin/registrations/{waiting.id}\"" in pending and "Dritte Offen AG" in pending
+    for decided in (approved, rejected):
+        assert f"/admin/registrations/{decided.id}\"" not in pending
+    assert "Erste Zusage AG" not in pending and "Zweite Absage AG" not in pending
+    assert [r.id for r in services.open_requests()] == [waiting.id]
+    decided_page = client.get("/admin/registrations/decided").get_data(as_text=True)
+    assert "Erste Zusage AG" in decided_page and "Zweite Absage AG" in decided_page
+    assert "Dritte Offen AG" not in decided_page

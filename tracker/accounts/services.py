@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from tracker.accounts import logins, throttle
 from tracker.accounts.models import Role, User
-from tracker.accounts.signals import set_password_link_created
+from tracker.accounts.signals import password_reset_requested, set_password_link_created
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
@@ -186,6 +186,22 @@ def create_set_password_link(user: User, *, by) -> str:
     return link
 
 
+def request_password_reset(email: str) -> None:
+    """"Forgot password": mail an active account a set-password link that works for a few hours and once.
+
+    Anyone may ask, for any address, and learns nothing from it: unknown, deactivated and active
+    accounts go through the same steps (token, audit entry, signal; the mail side composes the mail
+    for every address and keeps it only for an active account). Rate limits are the caller's.
+    """
+    email = normalise_email(email)[:254]
+    user = user_by_email(email) if email else None
+    usable = user is not None and user.is_active
+    link = public_url("accounts.set_password", token=_reset_token(user if usable else None))
+    record("password_reset_requested", object_type="user", object_id=user.id if usable else None,
+           summary=email[:120])
+    password_reset_requested.send(user if usable else None, email=email, link=link)
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="set-password")
 
@@ -195,11 +211,24 @@ def set_password_token(user: User) -> str:
     return _serializer().dumps({"user": user.id, "token": user.session_token})
 
 
+def _reset_token(user: User | None) -> str:
+    """A set-password token for "forgot password": it expires after PASSWORD_RESET_MAX_AGE (a stand-in
+    for an address without an account, made with the same effort and matching no user)."""
+    if user is None:
+        return _serializer().dumps({"user": 0, "token": secrets.token_hex(16), "reset": 1})
+    return _serializer().dumps({"user": user.id, "token": user.session_token, "reset": 1})
+
+
 def user_for_set_password_token(token: str) -> User | None:
     try:
         data = _serializer().loads(token, max_age=SET_PASSWORD_MAX_AGE)
     except (SignatureExpired, BadSignature):
         return None
+    if data.get("reset"):
+        try:
+            _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+        except (SignatureExpired, BadSignature):
+            return None
     user = db.session.get(User, data.get("user"))
     if user is None or user.session_token != data.get("token"):
         return None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from tracker.accounts import logins, services, throttle
-from tracker.accounts.forms import LoginForm, PasswordChangeForm, ProfileForm, SetPasswordForm
+from tracker.accounts.forms import ForgotPasswordForm, LoginForm, PasswordChangeForm, ProfileForm, SetPasswordForm
 from tracker.audit.services import record
 from tracker.errors import Invalid
 from tracker.extensions import db, limiter
@@ -52,6 +54,34 @@ def login():
         db.session.commit()
         return redirect(_safe_next(form.next.data))
     return render_template("accounts/login.html", form=form), 400 if form.errors else 200
+
+
+def _reset_limit() -> str:
+    return current_app.config["RATELIMIT_PASSWORD_RESET"]
+
+
+def _reset_email_limit() -> str:
+    return current_app.config["RATELIMIT_PASSWORD_RESET_EMAIL"]
+
+
+def _reset_email_key() -> str:
+    """Requests for one email count together from whatever address they come (hashed: no emails in Redis)."""
+    email = services.normalise_email(request.form.get("email", ""))[:254]
+    return "password-reset:" + hashlib.sha256(email.encode()).hexdigest()[:32]
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"])
+@limiter.limit(_reset_email_limit, methods=["POST"], key_func=_reset_email_key)
+def forgot_password():
+    """Ask for a set-password link by mail; the answer is the same whether the email has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("accounts/forgot_password_sent.html",
+                               hours=max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600))
+    return render_template("accounts/forgot_password.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/logout")

@@ -28,8 +28,10 @@ from tracker.api.schemas import (
     PersonOut,
     ProcessIn,
     ProcessOut,
+    ProcessPatch,
     StatsOut,
 )
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.goals import services as goals
 from tracker.goals.models import GuidingGoal
@@ -63,17 +65,46 @@ def _columns(obj) -> dict:
 
 # Processes -----------------------------------------------------------------------------------
 
+def process_json(process: Process) -> dict:
+    return ProcessOut.model_validate({**_columns(process), "partner_ids": [o.id for o in process.partners]}
+                                     ).model_dump(mode="json")
+
+
 @endpoint("/processes", "GET", "List processes", response=ProcessOut, query=PAGE_QUERY, tag="processes")
 def list_processes():
-    return paginated(select(Process).order_by(Process.id), lambda p: dump(ProcessOut, p))
+    return paginated(select(Process).order_by(Process.id).options(selectinload(Process.partners)), process_json)
 
 
 @endpoint("/processes", "POST", "Create a process (admins)", check=processes.can_create_processes, body=ProcessIn,
           response=ProcessOut, tag="processes", status=201)
 def create_process(data: ProcessIn):
-    process = processes.create_process(by=current_user, **data.model_dump())
+    fields = data.model_dump(exclude={"partner_ids"})
+    partners = referenced_all(Organization, data.partner_ids, "partner_ids")
+    process = processes.create_process(by=current_user, partners=partners, **fields)
     db.session.commit()
-    return dump(ProcessOut, process)
+    return process_json(process)
+
+
+@endpoint("/processes/{process_id}", "GET", "A process", load=(Process, "process_id"), check=can_view_process,
+          response=ProcessOut, tag="processes")
+def get_process(process: Process):
+    return process_json(process)
+
+
+@endpoint("/processes/{process_id}", "PATCH", "Change the set-up of a process (steering; send the version you read)",
+          load=(Process, "process_id"), check=processes.update_process, body=ProcessPatch, response=ProcessOut,
+          errors=(409,), tag="processes")
+def patch_process(process: Process, data: ProcessPatch):
+    given = data.model_fields_set - {"version", "partner_ids"}
+    changes = {name: getattr(data, name) for name in given}
+    for name in ("name", "city", "starts_on", "ends_on", "purpose", "foreword"):
+        if name in changes and changes[name] is None:
+            raise Invalid(f"{name} cannot be null.", name)
+    if "partner_ids" in data.model_fields_set:
+        changes["partners"] = referenced_all(Organization, data.partner_ids, "partner_ids")
+    processes.update_process(process, by=current_user, expected_version=data.version, **changes)
+    db.session.commit()
+    return process_json(process)
 
 
 @endpoint("/processes/{process_id}/stats", "GET", "Key figures of a process", response=StatsOut,

@@ -75,6 +75,9 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+PlanLanguage = Literal["de", "en"]
+
+
 class ProcessIn(Strict):
     name: Name
     city: City
@@ -83,7 +86,26 @@ class ProcessIn(Strict):
     phase: Phase = Phase.PREPARATION
     purpose: LongText = ""
     foreword: LongText = ""
+    contact_name: ShortText | None = None
     contact_email: EmailStr | None = None
+    plan_language: PlanLanguage | None = None
+    partner_ids: list[Id] = Field(default_factory=list, max_length=100)
+
+
+class ProcessPatch(Strict):
+    """Only the fields given change; `version` must be the one last read (409 when stale)."""
+
+    version: Annotated[int, Field(ge=1, le=2_147_483_647)]
+    name: Name | None = None
+    city: City | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    purpose: LongText | None = None
+    foreword: LongText | None = None
+    contact_name: ShortText | None = None
+    contact_email: EmailStr | None = None
+    plan_language: PlanLanguage | None = None
+    partner_ids: list[Id] | None = Field(default=None, max_length=100)
 
 
 class ProcessOut(Out):
@@ -95,8 +117,12 @@ class ProcessOut(Out):
     phase: Phase
     purpose: str
     foreword: str
+    contact_name: str | None
     contact_email: str | None
+    plan_language: str | None
+    partner_ids: list[int]
     parent_id: int | None
+    version: int
 
 
 class HubIn(Strict):

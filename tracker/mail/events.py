@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -118,3 +119,12 @@ def account_link(user, link: str) -> None:
     """The set-password link of a new or approved account."""
     queue(MailKind.ACCOUNT, user.person, template="account", link=link,
           dedup_key=f"account:{user.id}:{link[-24:]}")
+
+
+def password_reset(user, *, email: str, link: str) -> None:
+    """The "forgot password" link of an active account. For an address without one the same mail is
+    composed and dropped, so the answer takes as long whichever the address is."""
+    hours = max(1, current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600)
+    person = user.person if user is not None else Person(name="", email=email)
+    queue(MailKind.ACCOUNT, person, template="password_reset", link=link, hours=hours, discard=user is None,
+          dedup_key=f"password-reset:{user.id if user is not None else 0}:{link[-24:]}")

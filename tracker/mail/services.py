@@ -108,12 +108,13 @@ def language_of(person: Person) -> str:
 
 
 def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics: bytes | None = None,
-          **context) -> OutboxMail | None:
+          discard: bool = False, **context) -> OutboxMail | None:
     """Add a mail to the outbox, in the person's language; nothing when they opted out, have no email,
-    or the same event was queued before."""
+    or the same event was queued before. With `discard` the mail is composed all the same and then
+    dropped: a stand-in that costs what a real one costs (see `events.password_reset`)."""
     if not has_request_context():  # commands and jobs: templates render in a request of the public address
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-            return queue(kind, person, template=template, dedup_key=dedup_key, ics=ics, **context)
+            return queue(kind, person, template=template, dedup_key=dedup_key, ics=ics, discard=discard, **context)
     if not person.email or person.anonymised_at is not None or not wants(person, kind):
         return None
     if db.session.scalar(select(OutboxMail.id).where(OutboxMail.dedup_key == dedup_key)) is not None:
@@ -128,6 +129,8 @@ def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics:
         html = render_template(f"mail/{template}.html", **context)
     mail = OutboxMail(kind=kind, dedup_key=dedup_key[:200], person_id=person.id, to_address=person.email,
                       language=language, subject=subject[:300], body_text=text, body_html=html, ics=ics)
+    if discard:
+        return None
     db.session.add(mail)
     return mail
 

@@ -6,7 +6,7 @@ so a rolled-back action sends nothing.
 
 from __future__ import annotations
 
-from tracker.accounts.signals import set_password_link_created
+from tracker.accounts.signals import password_reset_requested, set_password_link_created
 from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
@@ -41,6 +41,10 @@ def _set_password_link(user, *, link, by) -> None:
     events.account_link(user, link)
 
 
+def _password_reset(user, *, email, link) -> None:
+    events.password_reset(user, email=email, link=link)
+
+
 def connect() -> None:
     """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
     attendees_invited.connect(_invitations)
@@ -48,3 +52,4 @@ def connect() -> None:
     minutes_approved.connect(_minutes_approved)
     measure_transitioned.connect(_measure_transitioned)
     set_password_link_created.connect(_set_password_link)
+    password_reset_requested.connect(_password_reset)

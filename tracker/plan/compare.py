@@ -53,7 +53,7 @@ def compare(old: PlanVersion, new: PlanVersion) -> Comparison:
         differences = [(f, a[mid].get(f), b[other].get(f)) for f in COMPARED_FIELDS if a[mid].get(f) != b[other].get(f)]
         if differences:
             changed.append((a[mid], b[other], differences))
-    with force_locale(document_locale()):
+    with force_locale(document_locale(new_content)):
         sections = _section_diffs(old_content, new_content)
     return Comparison(added=added, removed=removed, changed=changed, sections=sections)
 

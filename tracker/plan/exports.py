@@ -44,7 +44,7 @@ def media_type(fmt: str) -> str:
 
 
 def render_document(doc: dict[str, Any], fmt: str, *, marked: bool, images: dict[str, bytes]) -> bytes:
-    """One format of a document, in the installation's language whatever the reader's UI language.
+    """One format of a document, in its language (see document_locale) whatever the reader's UI language.
 
     Control characters (which DOCX cannot hold) and lone surrogates (which UTF-8 cannot) are left out of
     the rendered copy, so text stored or frozen before inputs were cleaned still exports; the document
@@ -53,7 +53,7 @@ def render_document(doc: dict[str, Any], fmt: str, *, marked: bool, images: dict
     if fmt not in FORMATS:
         raise Invalid(f"Unknown format {fmt}.", "format")
     doc = without_control_in(doc)
-    with force_locale(document_locale()):
+    with force_locale(document_locale(doc)):
         if fmt == "md":
             return render.to_markdown(doc, marked=marked).encode()
         if fmt == "csv":
@@ -80,7 +80,7 @@ def draft_chart_images(process: Process, chart_data: list[dict[str, Any]]) -> di
             kept = chart_images(version)
             if kept:
                 return kept
-    with force_locale(document_locale()):
+    with force_locale(document_locale(process)):
         return charts.render(chart_data)
 
 

@@ -55,8 +55,9 @@ def organization_name(organization: Organization) -> str:
 
 def build(process: Process, kind: str = PLAN, *, label: str = "", on: date | None = None) -> dict[str, Any]:
     """The whole document for a process; kind is "plan" or "interim". Written in the plan's language."""
-    with force_locale(texts.document_locale()):
-        return _build(process, kind, label=label, on=on)
+    language = texts.document_locale(process)
+    with force_locale(language):
+        return _build(process, kind, label=label, on=on) | {"language": language}
 
 
 def _build(process: Process, kind: str, *, label: str, on: date | None) -> dict[str, Any]:

@@ -112,9 +112,11 @@ UNNAMED = {
 FIGURES = ("organizations", "people", "sessions", "working_hours", "ideas", "proposals", "adopted", "focus_projects")
 
 
-def document_locale() -> str:
-    """The language of every document: the installation's, whatever the reader's UI language."""
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+def document_locale(source=None) -> str:
+    """The language of a document, whatever the reader's UI language: the one its process chose for its
+    plan documents (`source` a process, or a document that kept it), else the installation's."""
+    language = source.get("language") if isinstance(source, dict) else getattr(source, "plan_language", None)
+    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def t(key: str) -> str:

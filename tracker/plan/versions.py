@@ -60,7 +60,7 @@ def freeze(process: Process, label: str, *, by, kind: str = generator.PLAN) -> P
                           content_hash=content_hash(content), created_by=acting_user(by))
     db.session.add(version)
     db.session.flush()
-    with force_locale(document_locale()):
+    with force_locale(document_locale(content)):
         images = charts.render(content["charts"])
     for key, data in images.items():
         db.session.add(PlanVersionFile(plan_version_id=version.id, name=CHART_FILE.format(key=key),

@@ -2,7 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from tracker.labels import choices
 from tracker.processes.models import Phase
@@ -10,3 +20,21 @@ from tracker.processes.models import Phase
 
 class PhaseForm(FlaskForm):
     phase = SelectField(_l("Phase"), choices=choices(Phase))
+
+
+class ProcessForm(FlaskForm):
+    """The set-up of a process: what it is called, when it runs, who answers, what it says, in which language."""
+
+    name = StringField(_l("Name of the process"), validators=[InputRequired(), Length(max=200)])
+    city = StringField(_l("City"), validators=[InputRequired(), Length(max=120)])
+    starts_on = DateField(_l("Starts on"), validators=[InputRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[InputRequired()])
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Length(max=254)])
+    partner_ids = SelectMultipleField(_l("Steering partners"), coerce=int)
+    purpose = TextAreaField(_l("What the masterplan is for (public landing page, Markdown)"),
+                            validators=[Optional(), Length(max=50_000)])
+    foreword = TextAreaField(_l("Foreword of the plan (Markdown)"), validators=[Optional(), Length(max=50_000)])
+    plan_language = SelectField(_l("Language of the plan documents"),
+                                choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
+    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])

@@ -55,7 +55,11 @@ class Process(db.Model):
     # What the masterplan is for, shown on the public landing page (Markdown).
     purpose: Mapped[str] = mapped_column(Text, default="")
     foreword: Mapped[str] = mapped_column(Text, default="")
+    contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # The language of its plan documents (PDF, DOCX, Markdown), whatever the reader's UI language;
+    # None: the installation's (BABEL_DEFAULT_LOCALE).
+    plan_language: Mapped[str | None] = mapped_column(String(5))
     # An update process points to the process whose plan it updates.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
     version: Mapped[int] = mapped_column(default=1)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.hubs.models import Hub, HubMembership
+from tracker.goals.models import GuidingGoal
+from tracker.hubs.models import Hub, HubMembership, hub_moderator
 from tracker.measures.models import Measure
 from tracker.organizations.models import Organization
-from tracker.processes.models import Process
+from tracker.processes.models import Process, process_partner
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
 
@@ -75,3 +77,45 @@ def attendance_counts(session_ids: list[int]) -> dict[int, int]:
         .where(Attendance.session_id.in_(session_ids), Attendance.status == AttendanceStatus.ATTENDED)
         .group_by(Attendance.session_id)
     ).all())
+
+
+@dataclass
+class SetupStep:
+    """One item of a process's set-up checklist: done or not, and the page where it is done."""
+
+    key: str
+    done: bool
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    count: int = 0
+    missing: int = 0
+
+
+def setup_steps(process: Process) -> list[SetupStep]:
+    """What a process needs before its kickoff, as far as the data tell: steering partners, hubs each with a
+    moderator, guiding goals, a kickoff event that is not cancelled, and the public registration (which
+    offers the hubs, so it is open once there is one). A handful of counts, one query each."""
+    partners = db.session.scalar(select(func.count()).select_from(process_partner)
+                                 .where(process_partner.c.process_id == process.id)) or 0
+    hubs = db.session.execute(
+        select(Hub.id, func.count(hub_moderator.c.user_id))
+        .outerjoin(hub_moderator, hub_moderator.c.hub_id == Hub.id)
+        .where(Hub.process_id == process.id).group_by(Hub.id, Hub.position).order_by(Hub.position, Hub.id)).all()
+    without_moderator = [hub_id for hub_id, moderators in hubs if not moderators]
+    goals = db.session.scalar(select(func.count()).select_from(GuidingGoal)
+                              .where(GuidingGoal.process_id == process.id)) or 0
+    kickoff = db.session.scalar(select(Session.id).where(
+        Session.process_id == process.id, Session.kind == SessionKind.KICKOFF,
+        Session.status != SessionStatus.CANCELLED).limit(1))
+    process_args = {"process_id": process.id}
+    return [
+        SetupStep("partners", partners > 0, "processes.edit", process_args, count=partners),
+        SetupStep("hubs", bool(hubs) and not without_moderator,
+                  "hubs.edit" if without_moderator else "hubs.new",
+                  {"hub_id": without_moderator[0]} if without_moderator else process_args,
+                  count=len(hubs), missing=len(without_moderator)),
+        SetupStep("goals", goals > 0, "goals.index", process_args, count=goals),
+        SetupStep("kickoff", kickoff is not None, "sessions.show" if kickoff else "sessions.new",
+                  {"session_id": kickoff} if kickoff else process_args),
+        SetupStep("registration", bool(hubs), "registration.register", process_args),
+    ]

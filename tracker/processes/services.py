@@ -1,54 +1,145 @@
-"""Processes: creating one (administrators), setting its phase (steering), and its figures.
+"""Processes: creating one (administrators), editing its set-up and setting its phase (steering), its figures.
 
 Each figure is one aggregate query whatever the size of the process.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select, union
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.attendance.services import attended_rows
-from tracker.audit.services import record
-from tracker.errors import Invalid, NotAllowed
+from tracker.audit.services import changed_fields, record
+from tracker.errors import Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership
 from tracker.measures.models import Measure, MeasureStatus
+from tracker.organizations.models import Organization
 from tracker.organizations.names import clean_name
-from tracker.permissions import can_set_phase, guarded, is_admin
+from tracker.permissions import can_set_phase, guarded, is_admin, is_steering
 from tracker.processes.models import Phase, Process, process_partner
+from tracker.processes.signals import process_changed, process_created
 from tracker.sessions.models import Session, SessionStatus
+from tracker.text import single_line, without_control
 
 ONLY_ADMINS = _l("Only administrators create processes.")
 ONLY_STEERING = _l("Only the steering group sets the phase of the process.")
+ONLY_STEERING_EDITS = _l("Only the steering group edits the process.")
+PLAN_LANGUAGES = ("de", "en")
+# What the set-up page edits (the phase has its own action, set_phase).
+EDITABLE = frozenset({"name", "city", "starts_on", "ends_on", "contact_name", "contact_email", "purpose", "foreword",
+                      "plan_language", "partners"})
+MAX_TEXT = 50_000
 
 
 def can_create_processes(user) -> bool:
     return is_admin(user)
 
 
-def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
-                   purpose: str = "", foreword: str = "", contact_email: str | None = None) -> Process:
-    """A new masterplan process; it may not end before it starts."""
-    if not can_create_processes(by):
-        raise NotAllowed(ONLY_ADMINS)
-    name, city = clean_name(name), clean_name(city)
-    if not name:
-        raise Invalid(_("Please give the process a name."), "name")
-    if not city:
-        raise Invalid(_("Please give the city."), "city")
+def can_edit_process(user, process: Process) -> bool:
+    """Name, period, contact, texts, language and partners: the process's steering group (and admins)."""
+    return is_steering(user, process)
+
+
+def _one_line(value: str | None, field: str, max_length: int, required: str | None = None) -> str | None:
+    value = clean_name(value)
+    if not value:
+        if required:
+            raise Invalid(required, field)
+        return None
+    if len(value) > max_length:
+        raise Invalid(_("At most %(n)d characters.", n=max_length), field)
+    return value
+
+
+def _long_text(value: str | None, field: str) -> str:
+    value = without_control(value).strip()
+    if len(value) > MAX_TEXT:
+        raise Invalid(_("At most %(n)d characters.", n=MAX_TEXT), field)
+    return value
+
+
+def _checked(values: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a process cleaned and checked; a refusal names the field it is about."""
+    name = _one_line(values["name"], "name", 200, _("Please give the process a name."))
+    city = _one_line(values["city"], "city", 120, _("Please give the city."))
+    starts_on, ends_on = values["starts_on"], values["ends_on"]
+    if not isinstance(starts_on, date):
+        raise Invalid(_("Please give the day the process starts."), "starts_on")
+    if not isinstance(ends_on, date):
+        raise Invalid(_("Please give the day the process ends."), "ends_on")
     if ends_on < starts_on:
         raise Invalid(_("The process cannot end before it starts."), "ends_on")
-    process = Process(name=name, city=city, starts_on=starts_on, ends_on=ends_on, phase=phase, purpose=purpose or "",
-                      foreword=foreword or "", contact_email=(contact_email or "").strip() or None)
+    email = single_line(values.get("contact_email")).lower() or None
+    if email is not None and (len(email) > 254 or " " in email or "@" not in email.strip("@")):
+        raise Invalid(_("Please give a valid email address."), "contact_email")
+    language = values.get("plan_language") or None  # None: the installation's language
+    if language is not None and language not in PLAN_LANGUAGES:
+        raise Invalid(_("The plan documents are written in German or English."), "plan_language")
+    return {"name": name, "city": city, "starts_on": starts_on, "ends_on": ends_on,
+            "contact_name": _one_line(values.get("contact_name"), "contact_name", 200),
+            "contact_email": email, "purpose": _long_text(values.get("purpose"), "purpose"),
+            "foreword": _long_text(values.get("foreword"), "foreword"), "plan_language": language}
+
+
+def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
+                   purpose: str = "", foreword: str = "", contact_name: str | None = None,
+                   contact_email: str | None = None, plan_language: str | None = None,
+                   partners: Iterable[Organization] = ()) -> Process:
+    """A new masterplan process (administrators); it may not end before it starts."""
+    if not can_create_processes(by):
+        raise NotAllowed(ONLY_ADMINS)
+    values = _checked(dict(name=name, city=city, starts_on=starts_on, ends_on=ends_on, purpose=purpose,
+                           foreword=foreword, contact_name=contact_name, contact_email=contact_email,
+                           plan_language=plan_language))
+    process = Process(phase=phase, **values)
+    process.partners = list(dict.fromkeys(partners))
     db.session.add(process)
     db.session.flush()
-    record("create", process, by=by, summary=process.name)
+    record("create", process, by=by, summary=process.name,
+           changes={"partners": [o.id for o in process.partners]} if process.partners else None)
+    process_created.send(process, by=by)
     return process
+
+
+@guarded(can_edit_process, ONLY_STEERING_EDITS)
+def update_process(process: Process, *, by, expected_version: int, **changes: Any) -> None:
+    """Change what the set-up page edits, from the version the editor read; a save based on an older
+    version is refused (StaleVersion), nothing is half saved. Fields not given keep their value."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise Invalid(_("This field cannot be changed here."), sorted(unknown)[0])
+    if expected_version != process.version:
+        raise StaleVersion(process, version=process.version)
+    current = {name: getattr(process, name) for name in EDITABLE - {"partners"}}
+    values = _checked(current | {k: v for k, v in changes.items() if k != "partners"})
+    partners = list(dict.fromkeys(changes["partners"])) if "partners" in changes else None
+    partner_ids = sorted(o.id for o in process.partners)  # read before any change: loading them would flush it
+    for name, value in values.items():
+        setattr(process, name, value)
+    recorded = changed_fields(process)
+    if partners is not None and partner_ids != sorted(o.id for o in partners):
+        recorded["partners"] = [partner_ids, sorted(o.id for o in partners)]
+        process.partners = partners
+        flag_modified(process, "name")  # the row is written, so its version counts this change too
+    if not recorded:
+        return
+    try:
+        db.session.flush()
+    except StaleDataError:  # saved by someone else between our read and this write
+        db.session.rollback()
+        db.session.refresh(process)
+        raise StaleVersion(process, version=process.version) from None
+    record("update", process, by=by, changes=recorded, summary=f"{process.name}: {', '.join(sorted(recorded))}")
+    process_changed.send(process, changes=recorded, by=by)
 
 
 @guarded(can_set_phase, ONLY_STEERING)

@@ -1,18 +1,23 @@
-"""The process overview for participants, and setting its phase."""
+"""The process overview for participants (with the set-up checklist for its steering group), creating and
+editing a process in the browser, and setting its phase."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
 
+from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.labels import label
+from tracker.organizations.models import Organization
 from tracker.permissions import can_view_process, load
 from tracker.processes import queries, services
-from tracker.processes.forms import PhaseForm
+from tracker.processes.forms import PhaseForm, ProcessForm
 from tracker.processes.models import Phase, Process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
@@ -30,9 +35,13 @@ def overview(process_id: int):
         visible_sessions(current_user, process).where(Session.status == SessionStatus.PLANNED,
                                                       Session.starts_at >= now).limit(NEXT_SESSIONS)
     ))
+    editable = services.update_process.allowed(current_user, process)
+    steps = queries.setup_steps(process) if editable else []
     return render_template(
         "processes/overview.html",
         process=process,
+        editable=editable,
+        setup_steps=steps if not all(step.done for step in steps) else [],
         figures=services.figures(process),
         timeline=services.phase_timeline(process),
         hubs=queries.hubs_with_leads(process),
@@ -56,3 +65,84 @@ def set_phase(process_id: int):
     else:
         flash(_("Please choose one of the phases."), "error")
     return redirect(url_for(".overview", process_id=process.id))
+
+
+# Set-up -----------------------------------------------------------------------------------------------
+
+def _form(process: Process | None, formdata=None) -> ProcessForm:
+    if process is None:
+        form = ProcessForm(formdata=formdata, plan_language=current_app.config["BABEL_DEFAULT_LOCALE"])
+    else:
+        form = ProcessForm(formdata=formdata, obj=process, partner_ids=[o.id for o in process.partners],
+                           version=str(process.version))
+        if formdata is None:  # a process without its own language writes in the installation's
+            form.plan_language.data = process.plan_language or current_app.config["BABEL_DEFAULT_LOCALE"]
+    form.partner_ids.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
+        select(Organization).order_by(Organization.name))]
+    return form
+
+
+def _fields(form: ProcessForm) -> dict:
+    partners = list(db.session.scalars(select(Organization).where(Organization.id.in_(form.partner_ids.data or []))
+                                       .order_by(Organization.name)))
+    return {"name": form.name.data, "city": form.city.data, "starts_on": form.starts_on.data,
+            "ends_on": form.ends_on.data, "contact_name": form.contact_name.data,
+            "contact_email": form.contact_email.data, "purpose": form.purpose.data or "",
+            "foreword": form.foreword.data or "", "plan_language": form.plan_language.data, "partners": partners}
+
+
+def _refused(form: ProcessForm, problem: Invalid | Conflict) -> int:
+    """The service's refusal at its field (the input stays in the form); the page's status."""
+    db.session.rollback()
+    field = "partner_ids" if problem.field == "partners" else problem.field
+    getattr(form, field if field in form else "name").errors.append(str(problem))
+    return problem.status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """An administrator starts a process; its set-up continues on its page (the checklist)."""
+    if not services.can_create_processes(current_user):
+        raise NotAllowed(services.ONLY_ADMINS)
+    form = _form(None, request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            try:
+                process = services.create_process(by=current_user, **_fields(form))
+            except (Invalid, Conflict) as problem:
+                status = _refused(form, problem)
+            else:
+                db.session.commit()
+                flash(_("The process is created. The checklist shows what its set-up still needs."), "success")
+                return redirect(url_for(".overview", process_id=process.id))
+    return render_template("processes/form.html", form=form, process=None), status
+
+
+@bp.route("/<int:process_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(process_id: int):
+    """The steering group edits the set-up: name, city, period, contact, partners, texts, plan language."""
+    process = load(Process, process_id, services.update_process.allowed)
+    form = _form(process, request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            try:
+                services.update_process(process, by=current_user, expected_version=int(form.version.data or 0),
+                                        **_fields(form))
+            except StaleVersion:
+                db.session.rollback()
+                process = db.session.get(Process, process_id)
+                form.version.data = str(process.version)  # saving again now replaces what the other person saved
+                return render_template("processes/form.html", form=form, process=process, conflict=True), 409
+            except (Invalid, Conflict) as problem:
+                status = _refused(form, problem)
+            else:
+                db.session.commit()
+                flash(_("The process is saved."), "success")
+                return redirect(url_for(".overview", process_id=process.id))
+    return render_template("processes/form.html", form=form, process=process), status

@@ -1,4 +1,4 @@
-"""What anyone sees without logging in: the process's landing page."""
+"""What anyone sees without logging in: the process's landing page (with the approved plan, once there is one)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.permissions import load
+from tracker.plan.versions import approved_version
 from tracker.processes import queries
 from tracker.processes.models import Process
 from tracker.processes.services import phase_timeline
@@ -42,4 +43,5 @@ def landing(process_id: int):
         timeline=phase_timeline(process),
         upcoming=[e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
         past=[e for e in events if e.ends_at < now][::-1],
+        published=approved_version(process),
     )

@@ -169,11 +169,21 @@ def decide(request_id: int, decision: str):
         _show_problem(form, problem, "organization_id")
         return _decision_page(registration, approval=form, status=problem.status)
     db.session.commit()
-    flash(_("Approved: %(name)s for %(organization)s in the hub “%(hub)s”. The link to set a password has been "
-            "mailed to %(email)s (valid for 7 days): %(link)s", name=approval.person.name,
-            organization=approval.organization.name, hub=approval.membership.hub.name, email=approval.user.email,
-            link=approval.link), "success")
+    flash(_approved_message(approval), "success")
     return redirect(url_for(".pending"))
+
+
+def _approved_message(approval) -> str:
+    """What the administrator reads after approving: the set-password mail went out by itself (approving
+    queued it), so there is nothing left to send by hand."""
+    names = dict(name=approval.person.name, organization=approval.organization.name,
+                 hub=approval.membership.hub.name, email=approval.user.email)
+    if current_app.config.get("MAIL_SERVER"):
+        return _("Approved: %(name)s for %(organization)s in the hub “%(hub)s”. The mail with the link to set a "
+                 "password has been sent to %(email)s automatically; there is nothing more for you to do.", **names)
+    return _("Approved: %(name)s for %(organization)s in the hub “%(hub)s”. The mail with the link to set a "
+             "password to %(email)s has been put into the outbox automatically; it is sent as soon as a mail "
+             "server is configured (Administration → Outbox).", **names)
 
 
 def _reject(registration: RegistrationRequest):
