@@ -20,7 +20,14 @@ from tracker.hubs.models import HubMembership
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.organizations.names import clean_name
 from tracker.permissions import can_set_phase, guarded, is_admin
-from tracker.processes.models import Phase, Process, process_partner
+from tracker.processes.models import (
+    EARLIEST_START_YEAR,
+    LONGEST_YEARS,
+    Phase,
+    Process,
+    longer_than_allowed,
+    process_partner,
+)
 from tracker.sessions.models import Session, SessionStatus
 
 ONLY_ADMINS = _l("Only administrators create processes.")
@@ -33,7 +40,7 @@ def can_create_processes(user) -> bool:
 
 def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
                    purpose: str = "", foreword: str = "", contact_email: str | None = None) -> Process:
-    """A new masterplan process; it may not end before it starts."""
+    """A new masterplan process; it may not end before it starts, nor last more than LONGEST_YEARS years."""
     if not can_create_processes(by):
         raise NotAllowed(ONLY_ADMINS)
     name, city = clean_name(name), clean_name(city)
@@ -41,14 +48,23 @@ def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, 
         raise Invalid(_("Please give the process a name."), "name")
     if not city:
         raise Invalid(_("Please give the city."), "city")
-    if ends_on < starts_on:
-        raise Invalid(_("The process cannot end before it starts."), "ends_on")
+    check_period(starts_on, ends_on)
     process = Process(name=name, city=city, starts_on=starts_on, ends_on=ends_on, phase=phase, purpose=purpose or "",
                       foreword=foreword or "", contact_email=(contact_email or "").strip() or None)
     db.session.add(process)
     db.session.flush()
     record("create", process, by=by, summary=process.name)
     return process
+
+
+def check_period(starts_on: date, ends_on: date) -> None:
+    """Refuse a period that ends before it starts, starts before EARLIEST_START_YEAR or lasts too long."""
+    if starts_on.year < EARLIEST_START_YEAR:
+        raise Invalid(_("A process starts in %(year)d or later.", year=EARLIEST_START_YEAR), "starts_on")
+    if ends_on < starts_on:
+        raise Invalid(_("The process cannot end before it starts."), "ends_on")
+    if longer_than_allowed(starts_on, ends_on):
+        raise Invalid(_("A process lasts at most %(years)d years.", years=LONGEST_YEARS), "ends_on")
 
 
 @guarded(can_set_phase, ONLY_STEERING)
