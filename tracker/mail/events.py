@@ -118,3 +118,10 @@ def account_link(user, link: str) -> None:
     """The set-password link of a new or approved account."""
     queue(MailKind.ACCOUNT, user.person, template="account", link=link,
           dedup_key=f"account:{user.id}:{link[-24:]}")
+
+
+def account_holder_registered(process, person) -> None:
+    """Someone used the public form with the address of an account: tell its owner (once a day at most)."""
+    queue(MailKind.ACCOUNT, person, template="already_registered", process=process,
+          login_url=public_url("accounts.login"),
+          dedup_key=f"already-registered:{person.id}:{process.id}:{date.today().isoformat()}")

@@ -10,6 +10,7 @@ from tracker.accounts.signals import set_password_link_created
 from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
+from tracker.registration.signals import account_holder_registered
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
 
@@ -41,6 +42,10 @@ def _set_password_link(user, *, link, by) -> None:
     events.account_link(user, link)
 
 
+def _account_holder_registered(process, *, person) -> None:
+    events.account_holder_registered(process, person)
+
+
 def connect() -> None:
     """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
     attendees_invited.connect(_invitations)
@@ -48,3 +53,4 @@ def connect() -> None:
     minutes_approved.connect(_minutes_approved)
     measure_transitioned.connect(_measure_transitioned)
     set_password_link_created.connect(_set_password_link)
+    account_holder_registered.connect(_account_holder_registered)
