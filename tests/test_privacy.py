@@ -32,7 +32,7 @@ from tracker.processes.services import figures
 from tracker.registration import services as registration
 from tracker.registration.models import RegistrationRequest
 from tracker.sessions import services as sessions
-from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session
+from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, MinutesRevision, Session
 
 
 def test_person_downloads_their_own_data(client, world, login):
@@ -241,6 +241,45 @@ def test_a_namesake_keeps_their_name(world):
     theirs = {a.person_id: a.id for a in db.session.scalars(select(Attendance))}
     assert summaries[theirs[namesake.id]] == "Änne Schmidt: attended"
     assert "Änne" not in summaries[theirs[anna.id]]
+
+
+def _minutes_naming(world, *texts: str) -> None:
+    for text in texts:
+        sessions.save_minutes(world.session_a, text, expected_version=world.session_a.version, by=world.moderator_a)
+    db.session.commit()
+
+
+def test_surname_first_is_replaced_in_minutes_and_their_revisions(world):
+    """Probe 10: "Wagner, Heike." in the minutes was kept after anonymising Heike Wagner."""
+    heike = factories.person(world.org_a, name="Heike Wagner")
+    _minutes_naming(world, "Anwesend: Wagner, Heike.", "Anwesend: Wagner, Heike. Protokoll: Wagner Heike, WAGNER,HEIKE")
+    privacy.anonymise(heike, by=world.admin)
+    db.session.commit()
+    db.session.expire_all()
+    texts = [db.session.get(Session, world.session_a.id).minutes,
+             *db.session.scalars(select(MinutesRevision.text).where(MinutesRevision.session_id == world.session_a.id))]
+    assert len(texts) == 3
+    for text in texts:
+        assert "wagner" not in text.lower() and "heike" not in text.lower()
+        assert text.startswith("Anwesend: Ehemalige Teilnehmerin / ehemaliger Teilnehmer.")
+
+
+def test_a_namesake_keeps_their_name_surname_first_too(world):
+    """Probe 10: the surname-first forms of a name another person bears stay, as the name itself does."""
+    heike, namesake = (factories.person(world.org_a, name="Heike Wagner") for _ in range(2))
+    _minutes_naming(world, "Anwesend: Wagner, Heike; Heike Wagner")
+    privacy.anonymise(heike, by=world.admin)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Session, world.session_a.id).minutes == "Anwesend: Wagner, Heike; Heike Wagner"
+    assert db.session.get(Person, namesake.id).name == "Heike Wagner"
+
+
+def test_name_forms_put_the_surname_first_and_back():
+    """Probe 10: the forms the safety net looks for."""
+    assert scrub.name_forms("Heike  Wagner") == {"Heike Wagner", "Wagner, Heike", "Wagner,Heike", "Wagner Heike"}
+    assert scrub.name_forms("QUIRRELL, Zélda") == {"QUIRRELL, Zélda", "Zélda QUIRRELL"}
+    assert scrub.name_forms("Cher") == {"Cher"}
 
 
 def test_anonymised_person_is_never_mailed_invited_or_chosen_again(client, world, login, bearer, smtp):  # noqa: F811

@@ -92,3 +92,27 @@ def markdown_source(text: str | None) -> str:
         parts[index] = _REFERENCE.sub(lambda m: m.group(1) + _safe_destination(m.group(2)) + m.group(3) + m.group(4),
                                       part)
     return "".join(parts)
+
+
+# --- plain text in a Markdown file ---------------------------------------------------------------------
+
+# What would become formatting, a link, an image or HTML anywhere in a line; an "&" only where it starts
+# a character reference ("&lt;", "&#106;").
+_INLINE_MARKUP = re.compile(r"[\\`*_\[\]<~]|&(?=#?[0-9A-Za-z]+;)")
+# What would start a block at the start of a line: a heading, a list item, a quote, a setext underline.
+_BLOCK_MARKER = re.compile(r"^([ \t]*)(?:(#{1,6})(?=[ \t]|$)|([-+=>])|(\d{1,9})([.)])(?=[ \t]|$))", re.M)
+
+
+def _escaped_marker(match: re.Match[str]) -> str:
+    indent, hashes, mark, digits, delimiter = match.groups()
+    if digits:
+        return f"{indent}{digits}\\{delimiter}"
+    return f"{indent}\\{hashes or mark}"
+
+
+def markdown_escape(text: str | None) -> str:
+    """Plain text (a name, a title, a label) for a Markdown file: whatever renders the file shows it as
+    typed, never as formatting, a link, an image, a heading or a list (probe finding 9)."""
+    if not text:
+        return ""
+    return _BLOCK_MARKER.sub(_escaped_marker, _INLINE_MARKUP.sub(lambda m: "\\" + m.group(0), str(text)))

@@ -1,5 +1,7 @@
 """Prioritisation rounds through the API."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests import factories
@@ -74,3 +76,34 @@ def test_unknown_measures_are_a_field_error(client, world, bearer):
 
 def test_unknown_round_is_404_before_anything_else(client, world, bearer):
     assert client.post("/api/v1/rounds/987654/votes", json={}, headers=bearer(world.company_a)).status_code == 404
+
+
+@pytest.mark.parametrize(("criteria", "field"), [
+    ([{"name": "a", "weight": 1e-300}], "criteria.0.weight"),
+    ([{"name": "a", "weight": 0.001}], "criteria.0.weight"),
+    ([{"name": "a"}, {"name": "a"}], "criteria.1.name"),
+    ([{"name": "Wirkung", "weight": 2}, {"name": " wirkung ", "weight": 1}], "criteria.1.name"),
+])
+def test_bad_criteria_are_a_field_error(client, world, bearer, criteria, field):
+    """Probe 11: a weight that rounds to 0 and duplicate criterion names were stored (201)."""
+    proposal = factories.measure(world.process, world.hub_a, title="A", status=MeasureStatus.PROPOSAL)
+    db.session.commit()
+    response = client.post(f"/api/v1/processes/{world.process.id}/rounds", headers=bearer(world.steering),
+                           json={"title": "X", "method": "scoring", "measure_ids": [proposal.id],
+                                 "criteria": criteria})
+    assert response.status_code == 400 and field in response.json["error"]["fields"]
+    assert db.session.scalar(db.select(db.func.count()).select_from(PrioritisationRound)) == 0
+
+
+@pytest.fixture
+def proposals_for_scoring(world):
+    return [factories.measure(world.process, world.hub_a, title="A", status=MeasureStatus.PROPOSAL)]
+
+
+def test_weights_at_the_bounds_are_accepted(world, proposals_for_scoring):
+    """Probe 11: the bounds themselves (0.01 and 100) stay allowed, and are stored as given."""
+    round_ = services.open_round(world.process, title="X", method=Method.SCORING, measures=proposals_for_scoring,
+                                 criteria=[("Wirkung", Decimal("0.01")), ("Kosten", Decimal("100"))],
+                                 by=world.steering)
+    db.session.commit()
+    assert [(c.name, c.weight) for c in round_.criteria] == [("Wirkung", Decimal("0.01")), ("Kosten", Decimal("100"))]

@@ -1,5 +1,6 @@
 """Sessions, attendance and the plan through the API."""
 
+import pytest
 from sqlalchemy import select
 
 from tracker.extensions import db
@@ -41,6 +42,20 @@ class TestSessions:
         response = client.post(f"/api/v1/processes/{world.process.id}/sessions", json=body,
                                headers=bearer(world.moderator_a))
         assert response.status_code == 400 and "ends_at" in response.json["error"]["fields"]
+
+    @pytest.mark.parametrize("moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00",
+                                        "1899-12-31T12:00:00", "2201-01-01T12:00:00+01:00"])
+    def test_a_time_beyond_the_sane_years_is_a_field_error(self, client, world, bearer, moment):
+        """Probe 5c: extreme years and offsets are a 400 naming the field, not an OverflowError (500)."""
+        headers = bearer(world.moderator_a)
+        session = world.session_a
+        patched = client.patch(f"/api/v1/sessions/{session.id}", json={"version": session.version, "starts_at": moment},
+                               headers=headers)
+        assert patched.status_code == 400 and "starts_at" in patched.json["error"]["fields"]
+        created = client.post(f"/api/v1/processes/{world.process.id}/sessions",
+                              json={**WORKSHOP, "hub_id": world.hub_a.id, "ends_at": moment}, headers=headers)
+        assert created.status_code == 400 and list(created.json["error"]["fields"]) == ["ends_at"]
+        assert db.session.scalar(select(Session).where(Session.title == "Workshop 2")) is None
 
     def test_patch_with_a_stale_version_is_a_409(self, client, world, bearer):
         headers = bearer(world.moderator_a)

@@ -159,6 +159,30 @@ def test_processes_are_created_by_administrators_through_one_service(client, wor
     assert db.session.scalar(select(func.count()).select_from(Process)) == 2
 
 
+@pytest.mark.parametrize(("starts_on", "ends_on", "field"), [
+    (date(1, 1, 1), date(9999, 12, 31), "starts_on"),
+    (date(1989, 12, 31), date(1990, 6, 30), "starts_on"),
+    (date(2024, 1, 1), date(2054, 1, 2), "ends_on"),
+    (date(2100, 1, 1), date(2200, 12, 31), "ends_on"),
+])
+def test_a_process_period_outside_the_sane_range_is_refused(client, world, bearer, starts_on, ends_on, field):
+    """Probe 5d: a process of year 1 to 9999 was accepted and broke its year view for everyone."""
+    with pytest.raises(Invalid) as refused:
+        processes.create_process(by=SYSTEM, name="P2", city="X", starts_on=starts_on, ends_on=ends_on)
+    assert refused.value.field == field
+    body = {"name": "P2", "city": "X", "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()}
+    response = client.post("/api/v1/processes", json=body, headers=bearer(world.admin))
+    assert response.status_code == 400 and field in response.json["error"]["fields"]
+    assert db.session.scalar(select(func.count()).select_from(Process).where(Process.name == "P2")) == 0
+
+
+def test_a_process_of_thirty_years_is_allowed(world):
+    """Probe 5d: the bound lets a process last exactly thirty years."""
+    process = processes.create_process(by=SYSTEM, name="P3", city="X", starts_on=date(2024, 2, 29),
+                                       ends_on=date(2054, 2, 28))
+    assert process.id
+
+
 def test_only_steering_sets_the_phase(client, world, login):
     login(world.moderator_a)
     assert client.post(f"/processes/{world.process.id}/phase", data={"phase": "adoption"}).status_code == 403

@@ -199,3 +199,33 @@ def test_markdown_exports_carry_no_raw_html_or_script_links(client, login, world
         html = MarkdownIt("commonmark", {"html": True}).render(text)  # as a wiki that trusts raw HTML shows it
         assert "<script" not in html and "<img" not in html and 'href="javascript' not in html, url
         assert "[Stadt](https://example.org)" in text and "**Gemeinsam**" in text and "[Details](#)" in text
+
+
+HOSTILE_NAME = "[Klick hier](http://evil.example) <img src=x onerror=alert(1)> # H"
+
+
+def test_plain_text_in_the_markdown_exports_shows_as_typed(client, login, world, plan):
+    """Probe 9: an organisation named `[Klick hier](http://evil.example) <img …> # H` became a live link in the
+    plan's Markdown; names, titles and labels are plain text there, while the Markdown fields keep formatting."""
+    world.org_a.name = HOSTILE_NAME
+    plan.focus.title = "# Überschrift *fett* [Link](http://evil.example)"
+    plan.goal_2.title = "1. Ziel <b>laut</b>"
+    world.hub_a.name = "- Hub _A_"
+    world.partner.name = "# Partner AG"
+    plan.rejected.transitions[-1].reason = "![Bild](http://evil.example/x.png)"
+    plan.focus.description = "**Gemeinsam** mit [Stadt](https://example.org)"
+    db.session.commit()
+    version = _approved(world)
+    login(world.steering)
+    renderer = MarkdownIt("commonmark", {"html": True}).enable("table")  # as a wiki that trusts raw HTML shows it
+    for url in (f"/processes/{world.process.id}/plan?format=md", f"/p/{world.process.id}/plan?format=md",
+                f"/plan/versions/{version.id}?format=md"):
+        html = renderer.render(client.get(url).get_data(as_text=True))
+        assert "evil.example" in html and 'href="http://evil.example' not in html and "<img" not in html, url
+        assert "<b>" not in html and "<h1>H" not in html and "<h4># Überschrift" not in html, url
+        assert "<li>[Klick hier](http://evil.example) &lt;img src=x onerror=alert(1)&gt; # H</li>" in html, url
+        assert "<h4>1.1 # Überschrift *fett* [Link](http://evil.example) — Fokusprojekt</h4>" in html, url
+        assert "<h2>Leitziel 2: 1. Ziel &lt;b&gt;laut&lt;/b&gt;</h2>" in html, url
+        assert "- Hub _A_" in html and "<em>A</em>" not in html, url
+        assert "<li># Partner AG</li>" in html and "<h1>Partner" not in html, url
+        assert "<strong>Gemeinsam</strong> mit <a href=\"https://example.org\">Stadt</a>" in html, url

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tracker.accounts.models import Role, User
+from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership
@@ -86,23 +87,39 @@ def test_public_form_names_no_organisation(client, world):
         assert "Alpha GmbH" not in text and "Beta GmbH" not in text and "Wirtschaftsförderung" not in text
 
 
-def test_a_second_request_with_the_same_email_waits_for_the_first(client, world):
-    assert _register(client, world).status_code == 200
+def test_a_second_request_with_the_same_email_gets_the_same_answer_and_waits_for_the_first(client, world):
+    """Probe 7: a waiting request was revealed (409 "already waiting"); now the thanks page, and nothing stored."""
+    first = _register(client, world)
     response = _register(client, world, email="NINA@neu.example", organization_name="Andere GmbH")
-    assert response.status_code == 409
-    assert "wartet bereits eine Anmeldung" in response.get_data(as_text=True)
+    assert response.status_code == 200 and response.get_data(as_text=True) == first.get_data(as_text=True)
+    assert "wartet bereits" not in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 1
-    with pytest.raises(Conflict):
-        services.request_registration(world.process, hub=world.hub_a, name="Nina", email="nina@neu.example",
-                                      function=None, organization_name="X", consent_contact=True,
-                                      consent_named=False)
+    assert _request().organization_name == "Neu GmbH"
+    assert services.request_registration(world.process, hub=world.hub_a, name="Nina", email="nina@neu.example",
+                                         function=None, organization_name="X", consent_contact=True,
+                                         consent_named=False) is None
+    assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 1
 
 
-def test_an_email_with_an_account_gets_the_neutral_answer(client, world):
+def test_an_email_with_an_account_gets_the_same_answer_as_any_other(client, world):
+    """Probe 7: the form told anyone which emails have an account (400 "already an account" vs 200)."""
+    unknown = _register(client, world, email="niemand@neu.example")
+    db.session.execute(db.delete(RegistrationRequest))
+    db.session.commit()
+    before = _rows()
+    audit_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     response = _register(client, world, email=world.company_a.email.upper())
-    assert response.status_code == 400 and "bereits ein Konto" in response.get_data(as_text=True)
-    assert "Alpha GmbH" not in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and page == unknown.get_data(as_text=True)
+    assert "bereits ein Konto" not in page and "Alpha GmbH" not in page
+    db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(RegistrationRequest)) == 0
+    assert _rows() == before
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == audit_before
+    # Only the owner of the address learns of it, once a day however often the form is sent.
+    assert _register(client, world, email=world.company_a.email).status_code == 200
+    mails = db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == world.company_a.email)).all()
+    assert len(mails) == 1 and "bereits ein Konto" in mails[0].body_text and "/login" in mails[0].body_text
 
 
 def test_missing_consent_creates_nothing_and_keeps_input(client, world):

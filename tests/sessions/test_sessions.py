@@ -1,14 +1,15 @@
 """Scheduling, editing and cancelling sessions; minutes with revisions and conflicts; action items; ideas; feeds."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tests import factories
 from tracker.extensions import db
 from tracker.measures.models import Measure, MeasureStatus
-from tracker.sessions import ical
+from tracker.sessions import ical, queries
 from tracker.sessions.models import ActionItem, MinutesRevision, MinutesStatus, Session, SessionKind, SessionStatus
 
 
@@ -64,6 +65,17 @@ class TestScheduling:
         outside = _new(client, world.process.id, hub_id=world.hub_a.id, starts_at="2025-01-01T10:00",
                        ends_at="2025-01-01T12:00", title="Viel später")
         assert "außerhalb des Prozesszeitraums" in outside.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("starts_on", "ends_on"), [(date(1, 1, 1), date(9999, 12, 31)),
+                                                     (date(9999, 12, 1), date(9999, 12, 31))])
+def test_year_view_of_a_process_with_extreme_stored_dates_is_shown(client, world, login, starts_on, ends_on):
+    """Probe 5d: dates stored before the service refused them never make the year view a server error."""
+    process = factories.process(starts_on=starts_on, ends_on=ends_on)
+    login(world.admin)
+    response = client.get(f"/processes/{process.id}/sessions")
+    assert response.status_code == 200
+    assert len(queries.months_of(process)) <= 361
 
 
 class TestEditing:

@@ -55,11 +55,26 @@ Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 BERLIN = ZoneInfo("Europe/Berlin")
+# Dates and times the API accepts lie between these years (probe finding 5c): far enough from
+# datetime's own limits that converting any offset to local time cannot overflow.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def _within_years(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
 # Stored timestamps are naive UTC; the API states the zone (RFC 3339 date-time).
 UtcTimestamp = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
 # Event times are stored as naive local times of the city; the API gives them with their offset,
 # and accepts any offset (converted to local time) or a naive local time.
 LocalTime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=BERLIN))]
+# What a request body may give: a date, or a local time, within the years above.
+Day = Annotated[date, AfterValidator(_within_years)]
+LocalTimeIn = Annotated[datetime, AfterValidator(_within_years),
+                        AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=BERLIN))]
 
 
 def to_local_naive(value: datetime) -> datetime:
@@ -81,8 +96,8 @@ PlanLanguage = Literal["de", "en"]
 class ProcessIn(Strict):
     name: Name
     city: City
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     phase: Phase = Phase.PREPARATION
     purpose: LongText = ""
     foreword: LongText = ""
@@ -245,8 +260,8 @@ class SessionIn(Strict):
     kind: SessionKind
     hub_id: Id | None = None
     title: Name
-    starts_at: LocalTime
-    ends_at: LocalTime
+    starts_at: LocalTimeIn
+    ends_at: LocalTimeIn
     location: ShortText = ""
     agenda: LongText = ""
 
@@ -256,8 +271,8 @@ class SessionPatch(Strict):
 
     version: Annotated[int, Field(ge=1, le=2_147_483_647)]
     title: Name | None = None
-    starts_at: LocalTime | None = None
-    ends_at: LocalTime | None = None
+    starts_at: LocalTimeIn | None = None
+    ends_at: LocalTimeIn | None = None
     location: ShortText | None = None
     agenda: LongText | None = None
     decisions: LongText | None = None
@@ -423,7 +438,7 @@ class MergeIn(Strict):
 
 
 class ProgressIn(Strict):
-    date: date
+    date: Day
     percent: Annotated[int, Field(ge=0, le=100)]
     light: Light
     note: LongText = ""

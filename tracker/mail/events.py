@@ -128,3 +128,10 @@ def password_reset(user, *, email: str, link: str) -> None:
     person = user.person if user is not None else Person(name="", email=email)
     queue(MailKind.ACCOUNT, person, template="password_reset", link=link, hours=hours, discard=user is None,
           dedup_key=f"password-reset:{user.id if user is not None else 0}:{link[-24:]}")
+
+
+def account_holder_registered(process, person) -> None:
+    """Someone used the public form with the address of an account: tell its owner (once a day at most)."""
+    queue(MailKind.ACCOUNT, person, template="already_registered", process=process,
+          login_url=public_url("accounts.login"),
+          dedup_key=f"already-registered:{person.id}:{process.id}:{date.today().isoformat()}")

@@ -10,6 +10,7 @@ from tracker.accounts.signals import password_reset_requested, set_password_link
 from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
+from tracker.registration.signals import account_holder_registered
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
 
@@ -45,6 +46,10 @@ def _password_reset(user, *, email, link) -> None:
     events.password_reset(user, email=email, link=link)
 
 
+def _account_holder_registered(process, *, person) -> None:
+    events.account_holder_registered(process, person)
+
+
 def connect() -> None:
     """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
     attendees_invited.connect(_invitations)
@@ -53,3 +58,4 @@ def connect() -> None:
     measure_transitioned.connect(_measure_transitioned)
     set_password_link_created.connect(_set_password_link)
     password_reset_requested.connect(_password_reset)
+    account_holder_registered.connect(_account_holder_registered)

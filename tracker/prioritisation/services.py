@@ -38,6 +38,8 @@ from tracker.processes.models import Process
 SCORE_RANGE = range(1, 6)
 MAX_POINTS = 100  # per participant and per measure in a dot-voting round
 DEFAULT_CRITERIA = (("importance", Decimal("1")), ("urgency", Decimal("1")))
+# A criterion's weight, as stored (two decimal places): never 0, never out of proportion (probe finding 11).
+MIN_WEIGHT, MAX_WEIGHT = Decimal("0.01"), Decimal("100")
 # Criteria whose mean scores place a measure in the importance × urgency matrix (English and German names).
 IMPORTANCE_NAMES = frozenset({"importance", "wichtigkeit"})
 URGENCY_NAMES = frozenset({"urgency", "dringlichkeit"})
@@ -88,13 +90,32 @@ def open_round(process: Process, *, title: str, method: Method, measures: list[M
                                  max_points_per_measure=max_points_per_measure if method == Method.DOTS else None,
                                  created_by_id=getattr(by, "id", None))
     if method == Method.SCORING:
-        for name, weight in criteria or DEFAULT_CRITERIA:
+        for name, weight in _checked_criteria(criteria or DEFAULT_CRITERIA):
             round_.criteria.append(Criterion(name=name, weight=weight))
     db.session.add(round_)
     db.session.flush()
     record("create", round_, by=by, summary=f"{method.value}: {title}")
     round_opened.send(round_, by=by)
     return round_
+
+
+def _checked_criteria(criteria) -> list[tuple[str, Decimal]]:
+    """The criteria of a scoring round: each named once (whatever case and spacing), weights within bounds."""
+    checked, seen = [], set()
+    for index, (name, weight) in enumerate(criteria):
+        name = " ".join((name or "").split())
+        if not name:
+            raise Invalid(_("Please give the criterion a name."), f"criteria.{index}.name")
+        if name.casefold() in seen:
+            raise Invalid(_("Each criterion can be named only once."), f"criteria.{index}.name")
+        seen.add(name.casefold())
+        weight = Decimal(str(weight))
+        if not weight.is_finite() or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+            raise Invalid(_("Give a weight between %(low)s and %(high)s.",
+                            low=format_decimal(MIN_WEIGHT, locale=get_locale()),
+                            high=format_decimal(MAX_WEIGHT, locale=get_locale())), f"criteria.{index}.weight")
+        checked.append((name, weight))
+    return checked
 
 
 @guarded(may_vote, MAY_NOT_VOTE)

@@ -45,6 +45,21 @@ def usable(words: Iterable[str | None], *, min_length: int = MIN_LENGTH) -> list
     return sorted(seen, key=lambda w: (-len(w), w))
 
 
+def name_forms(name: str) -> set[str]:
+    """The ways a person's name is written in lists and minutes: as given, and with the surname first
+    ("Heike Wagner" also as "Wagner, Heike", "Wagner,Heike" and "Wagner Heike"); a name stored surname
+    first ("Wagner, Heike") also as "Heike Wagner". The surname is the last word (probe finding 10)."""
+    name = " ".join(name.split())
+    surname, comma, given = (part.strip() for part in name.partition(","))
+    if comma:
+        return {name, f"{given} {surname}"} if given and surname else {name}
+    words = name.split(" ")
+    if len(words) < 2:
+        return {name}
+    given, surname = " ".join(words[:-1]), words[-1]
+    return {name, f"{surname}, {given}", f"{surname},{given}", f"{surname} {given}"}
+
+
 def pattern(words: list[str]) -> re.Pattern[str]:
     """Any of the words, or its HTML-escaped form, not inside a longer word; case-insensitive.
     No words: a pattern that matches nothing."""

@@ -163,7 +163,8 @@ def _import_rows_of(traces: Traces, *, names_too: bool) -> list[tuple[ImportBatc
 
 def traces_of(person: Person, about: list[AuditEvent] | None = None) -> Traces:
     """The current name and contact, the earlier ones from the audit trail (renames, changed emails),
-    the addresses mails went to, and the spellings of imported lists that listed them."""
+    the addresses mails went to, and the spellings of imported lists that listed them; every name
+    also surname first (`scrub.name_forms`)."""
     traces = Traces()
     for key in ("name", "email", "phone"):
         traces.add(key, getattr(person, key))
@@ -176,20 +177,21 @@ def traces_of(person: Person, about: list[AuditEvent] | None = None) -> Traces:
     for batch, index in _import_rows_of(traces, names_too=False):
         traces.add("name", batch.rows[index].get("name"))
     traces.names.discard(former_participant_name())
+    traces.names = {form for name in traces.names for form in scrub.name_forms(name)}
     return traces
 
 
 def borne_by_others(person: Person, traces: Traces) -> Traces:
-    """Those names and addresses that another (not anonymised) person bears now: they are removed
-    from this person's own records only, never from anyone else's."""
+    """Those names and addresses that another (not anonymised) person bears now, in every form their
+    name is written (surname first too): they are removed from this person's own records only, never
+    from anyone else's."""
     others = Traces()
     if traces.names:
         wanted = {_normal(n): n for n in traces.names}
         searched = {low for name in traces.names for form in scrub.written(name) for low in scrub.lowered(form)}
         for name in db.session.scalars(select(Person.name).where(
                 Person.id != person.id, Person.anonymised_at.is_(None), func.lower(Person.name).in_(searched))):
-            if _normal(name) in wanted:
-                others.names.add(wanted[_normal(name)])
+            others.names |= {wanted[_normal(form)] for form in scrub.name_forms(name) if _normal(form) in wanted}
     if traces.emails:
         others.emails = set(db.session.scalars(select(Person.email).where(
             Person.id != person.id, Person.email.in_(traces.emails_lower))))

@@ -35,6 +35,18 @@ class Phase(enum.StrEnum):
         return list(Phase).index(self)
 
 
+# The period a process may have (probe finding 5d): it starts in EARLIEST_START_YEAR or later and
+# lasts at most LONGEST_YEARS years; pages that lay out its months rely on that bound.
+EARLIEST_START_YEAR = 1990
+LONGEST_YEARS = 30
+
+
+def longer_than_allowed(starts_on: date, ends_on: date) -> bool:
+    """Whether the period ends more than LONGEST_YEARS years after it starts (no date arithmetic: any year works)."""
+    return (ends_on.year - starts_on.year, ends_on.month, ends_on.day) > (LONGEST_YEARS, starts_on.month,
+                                                                           starts_on.day)
+
+
 process_partner = Table(
     "process_partner",
     db.metadata,

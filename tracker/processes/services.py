@@ -25,7 +25,14 @@ from tracker.measures.models import Measure, MeasureStatus
 from tracker.organizations.models import Organization
 from tracker.organizations.names import clean_name
 from tracker.permissions import can_set_phase, guarded, is_admin, is_steering
-from tracker.processes.models import Phase, Process, process_partner
+from tracker.processes.models import (
+    EARLIEST_START_YEAR,
+    LONGEST_YEARS,
+    Phase,
+    Process,
+    longer_than_allowed,
+    process_partner,
+)
 from tracker.processes.signals import process_changed, process_created
 from tracker.sessions.models import Session, SessionStatus
 from tracker.text import single_line, without_control
@@ -76,8 +83,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
         raise Invalid(_("Please give the day the process starts."), "starts_on")
     if not isinstance(ends_on, date):
         raise Invalid(_("Please give the day the process ends."), "ends_on")
-    if ends_on < starts_on:
-        raise Invalid(_("The process cannot end before it starts."), "ends_on")
+    check_period(starts_on, ends_on)
     email = single_line(values.get("contact_email")).lower() or None
     if email is not None and (len(email) > 254 or " " in email or "@" not in email.strip("@")):
         raise Invalid(_("Please give a valid email address."), "contact_email")
@@ -88,6 +94,17 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
             "contact_name": _one_line(values.get("contact_name"), "contact_name", 200),
             "contact_email": email, "purpose": _long_text(values.get("purpose"), "purpose"),
             "foreword": _long_text(values.get("foreword"), "foreword"), "plan_language": language}
+
+
+def check_period(starts_on: date, ends_on: date) -> None:
+    """Refuse a period that ends before it starts, starts before EARLIEST_START_YEAR or lasts too long (pages
+    that lay out its months rely on that bound)."""
+    if starts_on.year < EARLIEST_START_YEAR:
+        raise Invalid(_("A process starts in %(year)d or later.", year=EARLIEST_START_YEAR), "starts_on")
+    if ends_on < starts_on:
+        raise Invalid(_("The process cannot end before it starts."), "ends_on")
+    if longer_than_allowed(starts_on, ends_on):
+        raise Invalid(_("A process lasts at most %(years)d years.", years=LONGEST_YEARS), "ends_on")
 
 
 def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,

@@ -3,6 +3,8 @@
 - `request_registration` (the public form, anonymous) stores one `RegistrationRequest` and
   changes no other record: no organisation, person, membership, delegate, consent or login.
   Which known organisation the typed name means is not the registrant's call (issue 16, finding 1).
+  It answers the same whatever the email (probe finding 7): for the email of an account or of a
+  request that waits it stores nothing, and only the owner of an account learns of it, by mail.
 - `approve` (administrators) writes, through each feature's own service and as the approving
   administrator: the organisation (matched to a known one, or created new — its consent to be
   named only when the administrator confirms it for a new one), the person, the login, the hub
@@ -44,6 +46,7 @@ from tracker.organizations.services import (
 from tracker.permissions import guarded, is_admin
 from tracker.processes.models import Process
 from tracker.registration.models import RegistrationRequest, RequestStatus
+from tracker.registration.signals import account_holder_registered
 
 # The version of the consent texts shown on the form; a changed text gets a new version.
 CONSENT_VERSION = "2018-09"
@@ -51,10 +54,6 @@ MAX_SUGGESTIONS = 8
 MAX_REASON = 2000
 
 ONLY_ADMINS = _l("Only administrators decide on registrations.")
-ALREADY_AN_ACCOUNT = _l("There is already an account for this email. Please log in, or ask the organising office "
-                        "for a new link.")
-ALREADY_WAITING = _l("A registration with this email is already waiting for approval. The organising office will "
-                     "get in touch with you.")
 
 
 # Who may ------------------------------------------------------------------------------------------
@@ -156,8 +155,12 @@ def _text(value: str | None, field: str, max_length: int, required: str | None =
 def request_registration(process: Process, *, hub: Hub | None, name: str, email: str, function: str | None,
                          organization_name: str, organization_type: OrganizationType = OrganizationType.COMPANY,
                          organization_sector: str | None = None, consent_contact: bool,
-                         consent_named: bool) -> RegistrationRequest:
-    """File a registration from the public form. It writes the request and nothing else."""
+                         consent_named: bool) -> RegistrationRequest | None:
+    """File a registration from the public form. It writes the request and nothing else.
+
+    The email of an account, or of a request of this process that waits, gives None and writes nothing:
+    the form must not tell the public which addresses are known. The account's owner gets a mail.
+    """
     if hub is None or hub.process_id != process.id:
         raise Invalid(_("Please choose a hub of this process."), "hub_id")
     name = _text(name, "name", 200, _("Please give your name."))
@@ -172,9 +175,10 @@ def request_registration(process: Process, *, hub: Hub | None, name: str, email:
         raise Invalid(_("Without this consent we cannot register you."), "consent_contact")
     known = person_with_email(email)
     if known is not None and known.user is not None:
-        raise Invalid(ALREADY_AN_ACCOUNT, "email")
+        account_holder_registered.send(process, person=known)
+        return None
     if pending_request(process, email) is not None:
-        raise Conflict(ALREADY_WAITING, "email")
+        return None
     request = RegistrationRequest(
         process_id=process.id, hub_id=hub.id, name=name, email=email, function=function,
         organization_name=organization_name, organization_type=OrganizationType(organization_type),
@@ -183,8 +187,8 @@ def request_registration(process: Process, *, hub: Hub | None, name: str, email:
     try:
         with db.session.begin_nested():  # a double submit in parallel: one request, one clear answer
             db.session.add(request)
-    except IntegrityError:
-        raise Conflict(ALREADY_WAITING, "email") from None
+    except IntegrityError:  # the same email filed in parallel: that request waits, as above
+        return None
     record("request_registration", request, by=None, summary=f"registration {request.id} → {hub.short_name}")
     return request
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import MAXYEAR, date, datetime
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 
@@ -12,7 +12,7 @@ from tracker.hubs.models import Hub, HubMembership
 from tracker.measures.models import Measure
 from tracker.organizations.models import Organization, Person
 from tracker.permissions import current_hub_id, is_internal, is_steering
-from tracker.processes.models import Process
+from tracker.processes.models import LONGEST_YEARS, Process
 from tracker.sessions.models import ActionItem, Attendance, Session, SessionKind
 
 
@@ -44,12 +44,15 @@ def hubs_in_order(process: Process) -> list[Hub]:
 
 
 def months_of(process: Process) -> list[datetime]:
-    """The first day of every month of the process period."""
-    months = []
-    cursor = datetime(process.starts_on.year, process.starts_on.month, 1)
-    while cursor.date() <= process.ends_on:
-        months.append(cursor)
-        cursor = datetime(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    """The first day of every month of the process period; whatever dates are stored, at most the months of
+    LONGEST_YEARS years, and none after the last month a date can have."""
+    months: list[datetime] = []
+    year, month = process.starts_on.year, process.starts_on.month
+    while len(months) <= LONGEST_YEARS * 12 and date(year, month, 1) <= process.ends_on:
+        months.append(datetime(year, month, 1))
+        if (year, month) == (MAXYEAR, 12):
+            break
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
 
 
