@@ -280,6 +280,12 @@ class VersionIn(Strict):
     label: Name
 
 
+class ApprovalOut(BaseModel):
+    user_id: int
+    name: str
+    approved_at: UtcTimestamp
+
+
 class VersionOut(BaseModel):
     id: int
     process_id: int
@@ -288,6 +294,9 @@ class VersionOut(BaseModel):
     created_at: UtcTimestamp
     approved_at: UtcTimestamp | None
     content_hash: str
+    # Four eyes, for readers of the review (steering, admins, moderators); absent on the public plan.
+    approvals_needed: int | None = None
+    approvals: list[ApprovalOut] | None = None
 
 
 class CommentIn(Strict):

@@ -10,6 +10,7 @@ from tracker.accounts.signals import set_password_link_created
 from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
+from tracker.plan.signals import plan_version_submitted
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
 
@@ -37,6 +38,10 @@ def _measure_transitioned(measure, *, step, previous, by) -> None:
     events.measure_status_changed(measure, step)
 
 
+def _plan_version_submitted(version, *, superseded, by) -> None:
+    events.plan_review(version, by=by)
+
+
 def _set_password_link(user, *, link, by) -> None:
     events.account_link(user, link)
 
@@ -48,3 +53,4 @@ def connect() -> None:
     minutes_approved.connect(_minutes_approved)
     measure_transitioned.connect(_measure_transitioned)
     set_password_link_created.connect(_set_password_link)
+    plan_version_submitted.connect(_plan_version_submitted)

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -43,8 +43,15 @@ process_partner = Table(
 )
 
 
+# How many steering members other than the submitter approve a plan version (four eyes).
+APPROVALS_NEEDED_DEFAULT = 2
+APPROVALS_NEEDED_RANGE = (1, 5)
+
+
 class Process(db.Model):
     __tablename__ = "process"
+    __table_args__ = (CheckConstraint(f"approvals_needed BETWEEN {APPROVALS_NEEDED_RANGE[0]} "
+                                      f"AND {APPROVALS_NEEDED_RANGE[1]}", name="approvals_needed_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -58,6 +65,9 @@ class Process(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254))
     # An update process points to the process whose plan it updates.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
+    # Four eyes: approvals of steering members other than the submitter that make a plan version approved.
+    approvals_needed: Mapped[int] = mapped_column(default=APPROVALS_NEEDED_DEFAULT,
+                                                  server_default=str(APPROVALS_NEEDED_DEFAULT))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
