@@ -50,7 +50,7 @@ def test_public_plan_fits_a_phone(browser, live_server, world, plan):
 
     version = services.freeze(world.process, "Masterplan 2019", by=world.steering)
     services.submit(version, by=world.steering)
-    services.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     db.session.commit()
     context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
     tab = context.new_page()

@@ -206,18 +206,18 @@ def _chart(version: PlanVersion, key: str) -> Response:
 
 def _transition(version_id: int, action, message):
     """Run one step on a version; `message` is the flash text, or a function of the version giving it."""
-    version = load(PlanVersion, version_id, action.allowed)
+    target = load(PlanVersion, version_id, action.allowed)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        action(version, by=current_user)
-    except (Conflict, NotAllowed) as problem:
+        action(target, by=current_user)
+    except (Conflict, NotAllowed) as problem:  # the version's page again, saying why
         db.session.rollback()
         flash(str(problem), "error")
-        return redirect(url_for(".version", version_id=version.id)), problem.status
+        return version(version_id), problem.status
     db.session.commit()
-    flash(message(version) if callable(message) else message, "success")
-    return redirect(url_for(".version", version_id=version.id))
+    flash(message(target) if callable(message) else message, "success")
+    return redirect(url_for(".version", version_id=target.id))
 
 
 def _approved_message(version: PlanVersion) -> str:
