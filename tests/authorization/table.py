@@ -161,6 +161,8 @@ row("registration.decide@reject", "POST", REGISTRATION | {"decision": "reject"},
 # --- processes, organisations, hubs, goals -----------------------------------------------------------
 get("processes.overview", P, USERS)
 row("processes.set_phase", "POST", P, STEER, lambda o: {"phase": "consolidation"})
+row("processes.set_approvals_needed", "POST", P, ADMIN, lambda o: {"approvals_needed": "3"},
+    note="four eyes binds the steering group; administrators set it")
 get("organizations.index", {}, USERS)
 get("organizations.show", {"organization_id": "org_a"}, USERS)
 get("organizations.new", {}, INTERNAL)

@@ -378,3 +378,32 @@ def test_nav_leads_partners_to_the_draft_and_companies_to_the_published_plan(cli
     login(world.moderator_a)
     page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
     assert f'href="/processes/{world.process.id}/plan">Plan</a>' in page
+
+
+def test_administrators_set_how_many_approvals_a_version_needs(client, login, world, plan):
+    login(world.steering)  # the people four eyes binds do not loosen it
+    assert client.post(f"/processes/{world.process.id}/approvals-needed", data={"approvals_needed": "1"}
+                       ).status_code == 403
+    assert "Freigaben je Fassung" not in client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    login(world.admin)
+    assert "Freigaben je Fassung" in client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    assert client.post(f"/processes/{world.process.id}/approvals-needed", data={"approvals_needed": "9"}
+                       ).status_code == 400
+    assert client.post(f"/processes/{world.process.id}/approvals-needed", data={"approvals_needed": "1"}
+                       ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Process, world.process.id).approvals_needed == 1
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    versions.submit(version, by=world.steering)
+    versions.approve(version, by=world.admin)
+    assert version.status == PlanStatus.APPROVED
+
+
+def test_a_process_created_through_the_api_says_how_many_approvals_it_needs(client, world, bearer):
+    body = {"name": "Masterplan 2030", "city": "Oberhausen", "starts_on": "2030-01-01", "ends_on": "2030-12-31"}
+    created = client.post("/api/v1/processes", json=body, headers=bearer(world.admin))
+    assert created.status_code == 201 and created.json["approvals_needed"] == 2
+    three = client.post("/api/v1/processes", json=body | {"approvals_needed": 3}, headers=bearer(world.admin))
+    assert three.status_code == 201 and db.session.get(Process, three.json["id"]).approvals_needed == 3
+    none = client.post("/api/v1/processes", json=body | {"approvals_needed": 0}, headers=bearer(world.admin))
+    assert none.status_code == 400 and "approvals_needed" in none.json["error"]["fields"]

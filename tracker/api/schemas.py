@@ -21,7 +21,7 @@ from pydantic import (
 from tracker.implementation.models import Light
 from tracker.measures.models import Horizon, MeasureStatus
 from tracker.organizations.models import OrganizationType, SizeClass
-from tracker.processes.models import Phase
+from tracker.processes.models import APPROVALS_NEEDED_DEFAULT, APPROVALS_NEEDED_RANGE, Phase
 from tracker.sessions.models import AttendanceStatus, SessionKind, SessionStatus
 from tracker.text import single_line, without_control
 
@@ -84,6 +84,8 @@ class ProcessIn(Strict):
     purpose: LongText = ""
     foreword: LongText = ""
     contact_email: EmailStr | None = None
+    approvals_needed: int = Field(APPROVALS_NEEDED_DEFAULT, ge=APPROVALS_NEEDED_RANGE[0], le=APPROVALS_NEEDED_RANGE[1],
+                                  description="Four eyes: approvals of steering members other than the submitter")
 
 
 class ProcessOut(Out):
@@ -97,6 +99,7 @@ class ProcessOut(Out):
     foreword: str
     contact_email: str | None
     parent_id: int | None
+    approvals_needed: int
 
 
 class HubIn(Strict):

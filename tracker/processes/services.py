@@ -1,4 +1,5 @@
-"""Processes: creating one (administrators), setting its phase (steering), and its figures.
+"""Processes: creating one (administrators), setting its phase (steering), its four eyes (administrators),
+and its figures.
 
 Each figure is one aggregate query whatever the size of the process.
 """
@@ -20,11 +21,12 @@ from tracker.hubs.models import HubMembership
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.organizations.names import clean_name
 from tracker.permissions import can_set_phase, guarded, is_admin
-from tracker.processes.models import Phase, Process, process_partner
+from tracker.processes.models import APPROVALS_NEEDED_DEFAULT, APPROVALS_NEEDED_RANGE, Phase, Process, process_partner
 from tracker.sessions.models import Session, SessionStatus
 
 ONLY_ADMINS = _l("Only administrators create processes.")
 ONLY_STEERING = _l("Only the steering group sets the phase of the process.")
+ONLY_ADMINS_APPROVALS = _l("Only administrators set how many approvals a plan version needs.")
 
 
 def can_create_processes(user) -> bool:
@@ -32,7 +34,8 @@ def can_create_processes(user) -> bool:
 
 
 def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
-                   purpose: str = "", foreword: str = "", contact_email: str | None = None) -> Process:
+                   purpose: str = "", foreword: str = "", contact_email: str | None = None,
+                   approvals_needed: int = APPROVALS_NEEDED_DEFAULT) -> Process:
     """A new masterplan process; it may not end before it starts."""
     if not can_create_processes(by):
         raise NotAllowed(ONLY_ADMINS)
@@ -43,12 +46,40 @@ def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, 
         raise Invalid(_("Please give the city."), "city")
     if ends_on < starts_on:
         raise Invalid(_("The process cannot end before it starts."), "ends_on")
+    _check_approvals_needed(approvals_needed)
     process = Process(name=name, city=city, starts_on=starts_on, ends_on=ends_on, phase=phase, purpose=purpose or "",
-                      foreword=foreword or "", contact_email=(contact_email or "").strip() or None)
+                      foreword=foreword or "", contact_email=(contact_email or "").strip() or None,
+                      approvals_needed=approvals_needed)
     db.session.add(process)
     db.session.flush()
     record("create", process, by=by, summary=process.name)
     return process
+
+
+def can_set_approvals_needed(user, process: Process) -> bool:
+    """Four eyes is a rule over the steering group: administrators set it, not the people it binds."""
+    return is_admin(user)
+
+
+def _check_approvals_needed(count: int) -> None:
+    low, high = APPROVALS_NEEDED_RANGE
+    if not isinstance(count, int) or not low <= count <= high:
+        raise Invalid(_("A plan version needs between %(low)d and %(high)d approvals.", low=low, high=high),
+                      "approvals_needed")
+
+
+@guarded(can_set_approvals_needed, ONLY_ADMINS_APPROVALS)
+def set_approvals_needed(process: Process, count: int, *, by) -> None:
+    """How many steering members other than the submitter approve a plan version (four eyes).
+
+    A version already under review needs the new number from its next approval on.
+    """
+    _check_approvals_needed(count)
+    if process.approvals_needed == count:
+        return
+    record("update", process, by=by, summary=f"approvals needed → {count}",
+           changes={"approvals_needed": [process.approvals_needed, count]})
+    process.approvals_needed = count
 
 
 @guarded(can_set_phase, ONLY_STEERING)

@@ -1,4 +1,4 @@
-"""The process overview for participants, and setting its phase."""
+"""The process overview for participants, setting its phase, and its four eyes (approvals a plan version needs)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.permissions import can_view_process, load
 from tracker.processes import queries, services
-from tracker.processes.forms import PhaseForm
+from tracker.processes.forms import ApprovalsNeededForm, PhaseForm
 from tracker.processes.models import Phase, Process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
@@ -41,6 +42,8 @@ def overview(process_id: int):
         measure_counts=queries.measure_counts_by_hub(process),
         next_sessions=next_sessions,
         phase_form=PhaseForm(phase=process.phase.value) if services.set_phase.allowed(current_user, process) else None,
+        approvals_form=ApprovalsNeededForm(approvals_needed=process.approvals_needed)
+        if services.set_approvals_needed.allowed(current_user, process) else None,
     )
 
 
@@ -55,4 +58,24 @@ def set_phase(process_id: int):
         flash(_("The process is now in the phase “%(phase)s”.", phase=label(process.phase)), "success")
     else:
         flash(_("Please choose one of the phases."), "error")
+    return redirect(url_for(".overview", process_id=process.id))
+
+
+@bp.post("/<int:process_id>/approvals-needed")
+@login_required
+def set_approvals_needed(process_id: int):
+    """Four eyes: how many steering members other than the submitter approve a plan version."""
+    process = load(Process, process_id, services.set_approvals_needed.allowed)
+    form = ApprovalsNeededForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose how many approvals a plan version needs."), "error")
+        return redirect(url_for(".overview", process_id=process.id)), 400
+    try:
+        services.set_approvals_needed(process, form.approvals_needed.data, by=current_user)
+    except Invalid as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for(".overview", process_id=process.id)), 400
+    db.session.commit()
+    flash(_("A plan version now needs %(count)d approvals.", count=process.approvals_needed), "success")
     return redirect(url_for(".overview", process_id=process.id))
