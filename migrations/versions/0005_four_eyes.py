@@ -51,16 +51,23 @@ def upgrade():
     with op.batch_alter_table('plan_approval', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_approval_plan_version_id'), ['plan_version_id'], unique=False)
 
-    with op.batch_alter_table('plan_version', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('submitted_by_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_plan_version_submitted_by_id_user'), 'user', ['submitted_by_id'],
-                                    ['id'])
-
-    with op.batch_alter_table('process', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('approvals_needed', sa.Integer(), server_default='2', nullable=False))
-        batch_op.create_check_constraint(op.f('ck_process_approvals_needed_range'), 'approvals_needed BETWEEN 1 AND 5')
+    # Columns are added in place: rebuilding plan_version on SQLite would drop it, and with it (ON DELETE
+    # CASCADE) its comments and files; process is referenced by nearly every table.
+    if op.get_bind().dialect.name == 'sqlite':
+        op.execute('ALTER TABLE plan_version ADD COLUMN submitted_by_id INTEGER '
+                   'CONSTRAINT fk_plan_version_submitted_by_id_user REFERENCES "user" (id)')
+    else:
+        op.add_column('plan_version', sa.Column('submitted_by_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_plan_version_submitted_by_id_user'), 'plan_version', 'user',
+                              ['submitted_by_id'], ['id'])
+    op.add_column('process', sa.Column('approvals_needed', sa.Integer(), server_default='2', nullable=False))
 
     _mail_kinds(NEW_KINDS)
+    # Who submitted a version before: the audit trail knows (so a submitter cannot approve their own).
+    op.execute("UPDATE plan_version SET submitted_by_id = (SELECT audit_event.user_id FROM audit_event "
+               "WHERE audit_event.object_type = 'plan_version' AND audit_event.object_id = plan_version.id "
+               "AND audit_event.action = 'transition' AND audit_event.summary = 'draft → in_review' "
+               "ORDER BY audit_event.id DESC LIMIT 1) WHERE submitted_at IS NOT NULL")
     # Versions approved before four eyes keep their one approver as their approval.
     op.execute("INSERT INTO plan_approval (plan_version_id, user_id, created_at) "
                "SELECT id, approved_by_id, approved_at FROM plan_version "
@@ -71,13 +78,18 @@ def downgrade():
     op.execute("DELETE FROM outbox_mail WHERE kind = 'plan_review'")
     op.execute("DELETE FROM mail_preference WHERE kind = 'plan_review'")
     _mail_kinds(OLD_KINDS)
-    with op.batch_alter_table('process', schema=None) as batch_op:
-        batch_op.drop_constraint(op.f('ck_process_approvals_needed_range'), type_='check')
-        batch_op.drop_column('approvals_needed')
-
-    with op.batch_alter_table('plan_version', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_plan_version_submitted_by_id_user'), type_='foreignkey')
-        batch_op.drop_column('submitted_by_id')
+    op.drop_column('process', 'approvals_needed')
+    if op.get_bind().dialect.name == 'sqlite':
+        # SQLite drops a column with a foreign key only by rebuilding the table: without enforcing foreign
+        # keys meanwhile, or dropping the old table would delete the versions' comments and files.
+        op.execute('COMMIT')
+        op.execute('PRAGMA foreign_keys = OFF')
+        with op.batch_alter_table('plan_version', schema=None) as batch_op:
+            batch_op.drop_column('submitted_by_id')
+        op.execute('PRAGMA foreign_keys = ON')
+    else:
+        op.drop_constraint(op.f('fk_plan_version_submitted_by_id_user'), 'plan_version', type_='foreignkey')
+        op.drop_column('plan_version', 'submitted_by_id')
 
     with op.batch_alter_table('plan_approval', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_approval_plan_version_id'))

@@ -109,11 +109,6 @@ def approvals_needed(version: PlanVersion) -> int:
     return version.process.approvals_needed
 
 
-def approvers(version: PlanVersion) -> list:
-    """The users who approved the version, in the order they did."""
-    return [approval.user for approval in version.approvals]
-
-
 def may_approve(user, version: PlanVersion) -> bool:
     """Whether the approve button is offered: steering, under review, not the submitter, not approved yet."""
     return (approve.allowed(user, version) and version.status == PlanStatus.IN_REVIEW
@@ -151,10 +146,13 @@ def approve(version: PlanVersion, *, by) -> PlanApproval:
 
 
 def _publish(version: PlanVersion, *, by, when) -> None:
-    """Enough approvals: the version is the process's approved plan; the one before is superseded."""
+    """Enough approvals: the version is the process's approved plan; the one before is superseded, and so
+    is any earlier version still under review (from before submitting superseded it)."""
     superseded = list(db.session.scalars(select(PlanVersion).where(
-        PlanVersion.process_id == version.process_id, PlanVersion.status == PlanStatus.APPROVED,
-        PlanVersion.id != version.id)))
+        PlanVersion.process_id == version.process_id, PlanVersion.id != version.id,
+        (PlanVersion.status == PlanStatus.APPROVED)
+        | ((PlanVersion.status == PlanStatus.IN_REVIEW) & (PlanVersion.number < version.number)))
+        .order_by(PlanVersion.number)))
     for previous in superseded:
         _set_status(previous, PlanStatus.SUPERSEDED, by=by, superseded_at=when)
     _set_status(version, PlanStatus.APPROVED, by=by, approved_by=acting_user(by), approved_at=when)

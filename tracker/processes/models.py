@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -43,15 +43,14 @@ process_partner = Table(
 )
 
 
-# How many steering members other than the submitter approve a plan version (four eyes).
+# How many steering members other than the submitter approve a plan version (four eyes); the range is
+# checked by tracker.processes.services (a CHECK constraint would make SQLite rebuild the table).
 APPROVALS_NEEDED_DEFAULT = 2
 APPROVALS_NEEDED_RANGE = (1, 5)
 
 
 class Process(db.Model):
     __tablename__ = "process"
-    __table_args__ = (CheckConstraint(f"approvals_needed BETWEEN {APPROVALS_NEEDED_RANGE[0]} "
-                                      f"AND {APPROVALS_NEEDED_RANGE[1]}", name="approvals_needed_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
