@@ -142,7 +142,7 @@ def test_control_characters_in_stored_text_never_break_an_export(client, login, 
 
     published = versions.freeze(world.process, "Masterplan 2019", by=world.steering)
     versions.submit(published, by=world.steering)
-    versions.approve(published, by=world.steering)
+    factories.approve_plan_version(published)
     draft = versions.freeze(world.process, "Entwurf 2", by=world.steering)
     db.session.commit()
     # A frozen version's text as an older release stored it: JSON keeps even a lone surrogate.

@@ -3,6 +3,8 @@
 import pytest
 from sqlalchemy import select
 
+from tests import factories
+from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.measures.models import MeasureStatus
@@ -152,11 +154,24 @@ class TestPlan:
             == "Bitte kürzen"
         refused = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.moderator_a))
         assert refused.status_code == 403
-        approved = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=headers)
-        assert approved.json["status"] == "approved"
+        # Four eyes: not the submitter, not twice the same person; two others make it approved.
+        own = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=headers)
+        assert own.status_code == 403 and "Vier-Augen-Prinzip" in own.json["error"]["message"]
+        first = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.admin))
+        assert first.status_code == 200 and first.json["status"] == "in_review"
+        assert first.json["approvals_needed"] == 2
+        assert [(a["user_id"], a["name"]) for a in first.json["approvals"]] == [(world.admin.id, "Ada Admin")]
+        twice = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.admin))
+        assert twice.status_code == 409 and twice.json["error"]["code"] == "already_approved"
+        second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+        db.session.commit()
+        approved = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(second_member))
+        assert approved.status_code == 200 and approved.json["status"] == "approved"
+        assert [a["user_id"] for a in approved.json["approvals"]] == [world.admin.id, second_member.id]
         assert db.session.get(PlanVersion, version_id).status == PlanStatus.APPROVED
         frozen = client.get(f"/api/v1/plan/versions/{version_id}", headers=bearer(world.company_a))
         assert frozen.status_code == 200 and frozen.json["content"]["sections"]
+        assert "approvals" not in frozen.json  # the published plan names nobody
 
     def test_unknown_section_is_a_field_error(self, client, world, bearer):
         headers = bearer(world.steering)

@@ -143,9 +143,12 @@ def build(app, snapshot: Path) -> Stage:
     base = "/api/v1"
     published = _api(client, "POST", f"{base}/processes/{process.id}/plan/versions", steer, {"label": "Beschluss"})
     _api(client, "POST", f"{base}/plan/versions/{published['id']}/submit", steer)
+    # Four eyes: two members other than the submitter approve (the process asks for two by default).
     _api(client, "POST", f"{base}/plan/versions/{published['id']}/approve", steering2_token)
+    _api(client, "POST", f"{base}/plan/versions/{published['id']}/approve", stage.bearer["admin"])
     review = _api(client, "POST", f"{base}/processes/{process.id}/plan/versions", steer, {"label": "Prüfung"})
-    _api(client, "POST", f"{base}/plan/versions/{review['id']}/submit", steering2_token)  # others approve it
+    # Submitted by neither steering nor admin: each of them may approve it (one approval of two).
+    _api(client, "POST", f"{base}/plan/versions/{review['id']}/submit", steering2_token)
     draft = _api(client, "POST", f"{base}/processes/{process.id}/plan/versions", steer, {"label": "Entwurf"})
     content = _api(client, "GET", f"{base}/plan/versions/{review['id']}", steer)["content"]
     section_key = content["sections"][0]["key"]

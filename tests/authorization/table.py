@@ -175,6 +175,8 @@ row("processes.edit", "POST", P, STEER,
                "contact_name": "Petra Prozess", "plan_language": "en", "partner_ids": [o.partner],
                "version": o.process_version},
     note="issue 17 item 1: the process's steering group edits its set-up")
+row("processes.set_approvals_needed", "POST", P, ADMIN, lambda o: {"approvals_needed": "3"},
+    note="four eyes binds the steering group; administrators set it")
 get("organizations.index", {}, USERS)
 get("organizations.show", {"organization_id": "org_a"}, USERS)
 get("organizations.new", {}, INTERNAL)
@@ -415,7 +417,8 @@ get("plan.version", VERSION, INTERNAL)
 get("plan.export_status", {"version_id": "review", "fmt": "pdf"}, INTERNAL)
 get("plan.chart_image", {"version_id": "review", "key": "chart_key"}, INTERNAL)
 row("plan.submit", "POST", {"version_id": "draft"}, STEER, lambda o: {})
-row("plan.approve", "POST", VERSION, STEER, lambda o: {}, note="submitted by another steering member (four eyes)")
+row("plan.approve", "POST", VERSION, STEER, lambda o: {},
+    note="submitted by another steering member (four eyes); one approval of the two the process asks for")
 row("plan.comment", "POST", VERSION, STEER, lambda o: {"section_key": o.section_key, "text": "Bitte kürzen"})
 row("plan.resolve", "POST", {"comment_id": "review_comment"}, STEER, lambda o: {})
 get("plan.compare", {"process_id": "process", "a": "published", "b": "review"}, INTERNAL)
@@ -532,7 +535,7 @@ get("api.plan_draft", P, INTERNAL)
 row("api.freeze_version", "POST", P, STEER, lambda o: {"label": "API Fassung"})
 get("api.get_version", VERSION, INTERNAL)
 row("api.submit_version", "POST", {"version_id": "draft"}, STEER, lambda o: {})
-row("api.approve_version", "POST", VERSION, STEER, lambda o: {})
+row("api.approve_version", "POST", VERSION, STEER, lambda o: {}, note="submitted by another steering member")
 get("api.list_comments", VERSION, STEER)
 row("api.add_comment", "POST", VERSION, STEER, lambda o: {"section": o.section_key, "text": "Aus der API"})
 

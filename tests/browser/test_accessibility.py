@@ -44,7 +44,7 @@ def pages(world):
                                 status=MeasureStatus.ADOPTED, primary_goal=goal, is_focus_project=True)
     version = plan.freeze(world.process, "Masterplan 2019", by=world.steering)
     plan.submit(version, by=world.steering)
-    plan.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     db.session.commit()
     p, s, h = world.process.id, world.session_a.id, world.hub_a.id
     return {

@@ -4,6 +4,7 @@ import pytest
 
 from tests import factories
 from tests.browser.conftest import log_in, screenshot
+from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
 
@@ -23,7 +24,10 @@ def plan(world):
     return plan_fixture.__wrapped__(world)
 
 
-def test_steering_takes_the_plan_from_draft_to_publication(page, live_server, world, plan):
+def test_steering_takes_the_plan_from_draft_to_publication(page, browser, live_server, world, plan):
+    """One member freezes, submits and comments; two others approve it (four eyes) and it is published."""
+    second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+    db.session.commit()
     log_in(page, live_server, world.steering.email, factories.PASSWORD)
     page.get_by_role("link", name="Plan", exact=True).first.click()
     assert "Leitziel 1: Oberhausen ist innovativ" in page.content()
@@ -34,14 +38,26 @@ def test_steering_takes_the_plan_from_draft_to_publication(page, live_server, wo
     page.get_by_label("Diesen Abschnitt kommentieren").first.fill("Bitte das Vorwort kürzen.")
     page.get_by_role("button", name="Kommentieren").first.click()
     assert "1 offene Kommentare" in page.content()
+    assert "0 von 2 Freigaben" in page.content()
+    assert page.get_by_role("button", name="Freigeben", exact=True).count() == 0  # not the submitter
     screenshot(page, "plan-version-in-review")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Freigeben und veröffentlichen").click()
-    page.wait_for_load_state()
-    assert "Veröffentlichter Plan (öffentliche Seite)" in page.content()
+    version_url = page.url.split("#")[0]
+
+    for reviewer, after in ((world.admin, "1 von 2 Freigaben"), (second_member, "Veröffentlichter Plan")):
+        context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
+        tab = context.new_page()
+        log_in(tab, live_server, reviewer.email, factories.PASSWORD)
+        tab.goto(version_url)
+        tab.once("dialog", lambda dialog: dialog.accept())
+        tab.get_by_role("button", name="Freigeben", exact=True).click()
+        tab.wait_for_load_state()
+        assert after in tab.content()
+        assert f"Freigegeben von {reviewer.name}" in tab.content()
+        context.close()
     db.session.rollback()
     version = db.session.scalar(db.select(PlanVersion))
     assert version.status == PlanStatus.APPROVED
+    assert [a.user_id for a in version.approvals] == [world.admin.id, second_member.id]
     assert db.session.scalar(db.select(ReviewComment.text)) == "Bitte das Vorwort kürzen."
 
 
@@ -50,7 +66,7 @@ def test_public_plan_fits_a_phone(browser, live_server, world, plan):
 
     version = services.freeze(world.process, "Masterplan 2019", by=world.steering)
     services.submit(version, by=world.steering)
-    services.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     db.session.commit()
     context = browser.new_context(locale="de-DE", viewport={"width": 390, "height": 844})
     tab = context.new_page()

@@ -7,11 +7,14 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.mail.conftest import free_port
+from tracker.accounts.models import Role
 from tracker.attendance.services import invite_all
 from tracker.extensions import db
 from tracker.mail import events, services
 from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.model_types import utcnow
+from tracker.plan import versions
+from tracker.plan.models import PlanVersion
 from tracker.sessions import ical
 from tracker.sessions import services as sessions
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, SessionStatus
@@ -168,3 +171,24 @@ def test_admin_sees_the_outbox_and_retries_a_failed_mail(client, world, login):
     client.post("/logout")
     login(world.steering)
     assert client.get("/admin/outbox").status_code == 403
+
+
+def test_reviewers_of_a_submitted_plan_version_get_a_mail_in_their_language(app, world, smtp):
+    """Issue 18, four eyes: every steering member but the submitter is asked to review, with the link."""
+    reviewer = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+    reviewer.locale = "en"
+    factories.user(Role.STEERING, organization=world.partner, name="Ina Inaktiv").is_active_account = False
+    version = PlanVersion(process=world.process, number=1, label="Masterplan 2019\u2028Bcc: x@example.org",
+                          content={}, content_hash="0" * 64)
+    db.session.add(version)
+    db.session.commit()
+    versions.submit(version, by=world.steering)
+    db.session.commit()
+    assert services.send_due()["sent"] == 1
+    [(recipients, message)] = smtp.messages
+    assert recipients == [reviewer.email]  # not the submitter, not an inactive account, not the admin
+    assert message["Subject"] == "Please review plan version “Masterplan 2019 Bcc: x@example.org”"
+    assert message["Bcc"] is None
+    body = message.get_body(("plain",)).get_content()
+    assert "Stefan Steering submitted the plan version" in body and "2 members of the steering group" in body
+    assert f"/plan/versions/{version.id}" in body

@@ -61,7 +61,7 @@ def test_plan_names_only_consenting_organisations(client, login, bearer, world, 
     db.session.commit()
     after = versions.freeze(world.process, "Fassung 2", by=world.steering)
     versions.submit(after, by=world.steering)
-    versions.approve(after, by=world.steering)
+    factories.approve_plan_version(after)
     db.session.commit()
 
     process_id = world.process.id

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from markdown_it import MarkdownIt
 
+from tests import factories
 from tests.plan.helpers import docx_paragraphs, markdown_sections, pdf_pages, pdf_toc
 from tracker.extensions import db
 from tracker.measures.models import PLAN_STATUSES, Measure
@@ -27,7 +28,7 @@ def _all_measures(world):
 def _approved(world):
     version = versions.freeze(world.process, "Masterplan 2019", by=world.steering)
     versions.submit(version, by=world.steering)
-    versions.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     db.session.commit()
     return version
 
@@ -134,10 +135,11 @@ def test_approved_pdf_has_no_draft_mark_and_two_exports_are_identical(client, lo
 
 @pytest.mark.slow
 def test_pdf_of_a_version_under_review_is_marked_and_the_mark_follows_the_status(client, login, world, plan):
+    world.process.approvals_needed = 1
     version = versions.freeze(world.process, "Entwurf Dezember 2019", by=world.steering)
     versions.submit(version, by=world.steering)
     db.session.commit()
-    login(world.steering)
+    login(world.admin)
     marked = pdf_pages(client.get(f"/plan/versions/{version.id}?format=pdf").data)
     assert all("ENTWURF" in page for page in marked)
     client.post(f"/plan/versions/{version.id}/approve")

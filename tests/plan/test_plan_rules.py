@@ -4,6 +4,7 @@ order of the API (access before input)."""
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories
 from tracker.errors import Conflict, IllegalTransition, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.permissions import SYSTEM
@@ -66,7 +67,7 @@ def test_the_service_refuses_plan_texts_by_others(world, plan, who):
 @pytest.mark.parametrize("who", OUTSIDERS)
 def test_the_service_refuses_starting_an_update_by_others(world, plan, who):
     version = _in_review(world)
-    versions.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     with pytest.raises(NotAllowed):
         updates.start_update(version, "Update", by=getattr(world, who))
     assert _count(Process) == 1
@@ -86,16 +87,16 @@ def test_steps_out_of_order_are_conflicts(world, plan):
 
 
 def test_a_comment_names_a_section_and_measure_of_its_version(world, plan):
-    version = _in_review(world)
+    other = versions.freeze(world.process, "Andere", by=world.steering)
+    versions.submit(other, by=world.steering)
+    foreign = review.add_comment(other, "goal-1", "Anderswo", by=world.steering)
+    version = _in_review(world)  # supersedes the other version; its comments stay with it
     with pytest.raises(Invalid) as refused:
         review.add_comment(version, "nope", "x", by=world.steering)
     assert refused.value.field == "section"
     with pytest.raises(Invalid) as refused:
         review.add_comment(version, "goal-1", "x", measure_id=plan.rejected.id, by=world.steering)
     assert refused.value.field == "measure_id"
-    other = versions.freeze(world.process, "Andere", by=world.steering)
-    versions.submit(other, by=world.steering)
-    foreign = review.add_comment(other, "goal-1", "Anderswo", by=world.steering)
     with pytest.raises(Invalid) as refused:
         review.add_comment(version, "goal-1", "Antwort", parent_id=foreign.id, by=world.steering)
     assert refused.value.field == "parent_id"
@@ -109,13 +110,18 @@ def test_a_stale_foreword_is_a_conflict_in_the_service(world, plan):
         versions.save_text(world.process, expected_version=version, foreword="Alt", by=world.steering)
 
 
-def test_commands_act_as_the_system(world, plan):
-    """The CLI and scheduled jobs freeze and approve as the installation, recorded without a user."""
+def test_commands_act_as_the_system_but_approvals_are_people(world, plan):
+    """The CLI and scheduled jobs freeze and submit as the installation, recorded without a user; four eyes
+    are two people of the steering group, never the installation."""
     version = versions.freeze(world.process, "Beschluss", by=SYSTEM)
     versions.submit(version, by=SYSTEM)
-    versions.approve(version, by=SYSTEM)
+    with pytest.raises(NotAllowed):
+        versions.approve(version, by=SYSTEM)
     db.session.commit()
-    assert (version.status, version.created_by_id, version.approved_by_id) == (PlanStatus.APPROVED, None, None)
+    assert (version.status, version.created_by_id, version.submitted_by_id) == (PlanStatus.IN_REVIEW, None, None)
+    versions.approve(version, by=world.steering)
+    versions.approve(version, by=world.admin)
+    assert version.status == PlanStatus.APPROVED
 
 
 # The API: the right is checked before the body is read ---------------------------------------------
@@ -155,7 +161,7 @@ def test_the_api_answers_the_services_refusals(client, world, plan, bearer):
 
 def test_the_page_refuses_starting_an_update_before_reading_the_form(client, login, world, plan):
     version = _in_review(world)
-    versions.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     db.session.commit()
     login(world.moderator_a)
     assert client.post(f"/plan/versions/{version.id}/update-process", data={}).status_code == 403

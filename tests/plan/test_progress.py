@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from tests import factories
 from tracker.extensions import db
 from tracker.implementation import services as implementation
 from tracker.implementation.models import Light
@@ -35,7 +36,7 @@ def test_an_update_process_starts_with_the_latest_progress_of_each_original(worl
                                    by=world.steering)
     version = versions.freeze(world.process, "Masterplan", by=world.steering)
     versions.submit(version, by=world.steering)
-    versions.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     update = updates.start_update(version, "Update", by=world.steering)
     db.session.commit()
     copy = db.session.scalar(db.select(Measure).where(Measure.process_id == update.id,

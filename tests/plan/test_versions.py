@@ -2,13 +2,17 @@
 
 import pytest
 
+from tests import factories
+from tracker.accounts.models import Role
 from tracker.audit.models import AuditEvent
+from tracker.errors import Conflict, NotAllowed
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
+from tracker.mail.models import MailKind, OutboxMail
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.plan import review, versions
 from tracker.plan.compare import compare
-from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
+from tracker.plan.models import PlanApproval, PlanStatus, PlanVersion, ReviewComment
 from tracker.processes.models import Process
 
 
@@ -21,9 +25,14 @@ def _freeze(client, world, label="Entwurf Dezember 2019") -> PlanVersion:
 def _approved(world, plan, label="Masterplan 2019") -> PlanVersion:
     version = versions.freeze(world.process, label, by=world.steering)
     versions.submit(version, by=world.steering)
-    versions.approve(version, by=world.steering)
+    factories.approve_plan_version(version)
     db.session.commit()
     return version
+
+
+def _version(version_id: int) -> PlanVersion:
+    db.session.expire_all()
+    return db.session.get(PlanVersion, version_id)
 
 
 def test_steering_freezes_the_draft_into_a_version(client, login, world, plan):
@@ -81,15 +90,104 @@ def test_only_steering_approves(client, login, world, plan, role):
     assert version.status == PlanStatus.IN_REVIEW and version.approved_at is None
 
 
-def test_submit_then_approve_publishes_the_version(client, login, world, plan):
+def test_four_eyes_two_members_other_than_the_submitter_approve(client, login, world, plan):
+    """Issue 18: the submitter cannot approve, one approval is not enough, nobody approves twice."""
+    second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+    db.session.commit()
     login(world.steering)
     version = _freeze(client, world)
     assert client.post(f"/plan/versions/{version.id}/approve").status_code == 409  # a draft is not approved
     assert client.post(f"/plan/versions/{version.id}/submit").status_code == 302
+    page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
+    assert "0 von 2 Freigaben" in page and "Sie haben diese Fassung eingereicht" in page
+    assert f'action="/plan/versions/{version.id}/approve"' not in page  # no button for the submitter
+    refused = client.post(f"/plan/versions/{version.id}/approve")
+    assert refused.status_code == 403 and "Vier-Augen-Prinzip" in refused.get_data(as_text=True)
+    assert _version(version.id).status == PlanStatus.IN_REVIEW and not _version(version.id).approvals
+
+    login(world.admin)  # an admin counts as a steering member
+    assert f'action="/plan/versions/{version.id}/approve"' in client.get(f"/plan/versions/{version.id}").get_data(
+        as_text=True)
+    first = client.post(f"/plan/versions/{version.id}/approve", follow_redirects=True)
+    assert first.status_code == 200 and "Ihre Freigabe ist vermerkt: 1 von 2 Freigaben" in first.get_data(as_text=True)
+    assert _version(version.id).status == PlanStatus.IN_REVIEW
+    again = client.post(f"/plan/versions/{version.id}/approve")
+    assert again.status_code == 409 and "bereits freigegeben" in again.get_data(as_text=True)
+    page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
+    assert "1 von 2 Freigaben" in page and "Freigegeben von Ada Admin" in page
+    assert client.get(f"/p/{world.process.id}/plan").status_code == 404  # not published yet
+
+    login(second_member)
     assert client.post(f"/plan/versions/{version.id}/approve").status_code == 302
-    db.session.expire_all()
-    version = db.session.get(PlanVersion, version.id)
-    assert version.status == PlanStatus.APPROVED and version.approved_by_id == world.steering.id
+    version = _version(version.id)
+    assert version.status == PlanStatus.APPROVED and version.approved_by_id == second_member.id
+    assert [a.user_id for a in version.approvals] == [world.admin.id, second_member.id]
+    page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
+    assert "Freigegeben von Ada Admin" in page and "Freigegeben von Sina Steering-2" in page
+    assert client.get(f"/p/{world.process.id}/plan").status_code == 200
+
+
+def test_the_service_refuses_the_submitter_and_a_second_approval(world, plan):
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    versions.submit(version, by=world.steering)
+    with pytest.raises(NotAllowed, match=r"Vier-Augen-Prinzip|four eyes"):
+        versions.approve(version, by=world.steering)
+    versions.approve(version, by=world.admin)
+    with pytest.raises(Conflict):
+        versions.approve(version, by=world.admin)
+    db.session.commit()
+    assert version.status == PlanStatus.IN_REVIEW
+    assert db.session.scalar(db.select(db.func.count(PlanApproval.id))) == 1
+
+
+def test_an_admin_who_submitted_does_not_approve_either(world, plan):
+    version = versions.freeze(world.process, "Entwurf", by=world.admin)
+    versions.submit(version, by=world.admin)
+    with pytest.raises(NotAllowed):
+        versions.approve(version, by=world.admin)
+    assert version.status == PlanStatus.IN_REVIEW and not version.approvals
+
+
+def test_one_approval_is_enough_where_the_process_asks_for_one(world, plan):
+    world.process.approvals_needed = 1
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    versions.submit(version, by=world.steering)
+    versions.approve(version, by=world.admin)
+    assert version.status == PlanStatus.APPROVED and version.approved_by is world.admin
+
+
+def test_reviewers_are_mailed_on_submit_but_not_the_submitter(client, login, world, plan):
+    second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2",
+                                   email="sina@example.org")
+    factories.user(Role.STEERING, organization=world.partner, name="Ina Inaktiv").is_active_account = False
+    db.session.commit()
+    login(world.steering)
+    version = _freeze(client, world, "Masterplan 2019")
+    assert client.post(f"/plan/versions/{version.id}/submit").status_code == 302
+    mails = db.session.scalars(db.select(OutboxMail).where(OutboxMail.kind == MailKind.PLAN_REVIEW)).all()
+    assert [m.to_address for m in mails] == ["sina@example.org"]  # not the submitter, not an inactive account
+    mail = mails[0]
+    assert "Masterplan 2019" in mail.subject
+    public_url = client.application.config["PUBLIC_URL"].rstrip("/")
+    assert f"{public_url}/plan/versions/{version.id}" in mail.body_text
+    assert "Stefan Steering hat die Fassung" in mail.body_text and "2 Mitglieder" in mail.body_text
+    assert second_member.person.email == mail.to_address
+
+
+def test_a_new_submission_supersedes_the_version_still_in_review(client, login, world, plan):
+    login(world.steering)
+    older = _freeze(client, world, "Fassung 1")
+    client.post(f"/plan/versions/{older.id}/submit")
+    versions.approve(_version(older.id), by=world.admin)
+    db.session.commit()
+    newer = _freeze(client, world, "Fassung 2")
+    assert client.post(f"/plan/versions/{newer.id}/submit").status_code == 302
+    older = _version(older.id)
+    assert older.status == PlanStatus.SUPERSEDED and older.superseded_at is not None
+    assert _version(newer.id).status == PlanStatus.IN_REVIEW
+    login(world.admin)
+    assert client.post(f"/plan/versions/{older.id}/approve").status_code == 409  # nothing waits there any more
+    assert _version(older.id).status == PlanStatus.SUPERSEDED
 
 
 def test_approving_a_new_version_supersedes_the_previous_one(client, login, world, plan):
@@ -97,8 +195,12 @@ def test_approving_a_new_version_supersedes_the_previous_one(client, login, worl
     login(world.steering)
     second = _freeze(client, world, "Masterplan 2020")
     client.post(f"/plan/versions/{second.id}/submit")
+    login(world.admin)
     client.post(f"/plan/versions/{second.id}/approve")
-    db.session.expire_all()
+    assert _version(second.id).status == PlanStatus.IN_REVIEW  # one of two
+    assert _version(first.id).status == PlanStatus.APPROVED
+    factories.approve_plan_version(_version(second.id))
+    db.session.commit()
     assert db.session.get(PlanVersion, first.id).status == PlanStatus.SUPERSEDED
     assert db.session.get(PlanVersion, second.id).status == PlanStatus.APPROVED
     public = client.get(f"/p/{world.process.id}/plan").get_data(as_text=True)
@@ -276,3 +378,32 @@ def test_nav_leads_partners_to_the_draft_and_companies_to_the_published_plan(cli
     login(world.moderator_a)
     page = client.get(f"/processes/{world.process.id}").get_data(as_text=True)
     assert f'href="/processes/{world.process.id}/plan">Plan</a>' in page
+
+
+def test_administrators_set_how_many_approvals_a_version_needs(client, login, world, plan):
+    login(world.steering)  # the people four eyes binds do not loosen it
+    assert client.post(f"/processes/{world.process.id}/approvals-needed", data={"approvals_needed": "1"}
+                       ).status_code == 403
+    assert "Freigaben je Fassung" not in client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    login(world.admin)
+    assert "Freigaben je Fassung" in client.get(f"/processes/{world.process.id}").get_data(as_text=True)
+    assert client.post(f"/processes/{world.process.id}/approvals-needed", data={"approvals_needed": "9"}
+                       ).status_code == 400
+    assert client.post(f"/processes/{world.process.id}/approvals-needed", data={"approvals_needed": "1"}
+                       ).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Process, world.process.id).approvals_needed == 1
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    versions.submit(version, by=world.steering)
+    versions.approve(version, by=world.admin)
+    assert version.status == PlanStatus.APPROVED
+
+
+def test_a_process_created_through_the_api_says_how_many_approvals_it_needs(client, world, bearer):
+    body = {"name": "Masterplan 2030", "city": "Oberhausen", "starts_on": "2030-01-01", "ends_on": "2030-12-31"}
+    created = client.post("/api/v1/processes", json=body, headers=bearer(world.admin))
+    assert created.status_code == 201 and created.json["approvals_needed"] == 2
+    three = client.post("/api/v1/processes", json=body | {"approvals_needed": 3}, headers=bearer(world.admin))
+    assert three.status_code == 201 and db.session.get(Process, three.json["id"]).approvals_needed == 3
+    none = client.post("/api/v1/processes", json=body | {"approvals_needed": 0}, headers=bearer(world.admin))
+    assert none.status_code == 400 and "approvals_needed" in none.json["error"]["fields"]

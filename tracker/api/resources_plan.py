@@ -6,12 +6,12 @@ from flask import Response, request
 from flask_login import current_user
 
 from tracker.api.core import endpoint
-from tracker.api.schemas import CommentIn, CommentOut, VersionIn, VersionOut
+from tracker.api.schemas import ApprovalOut, CommentIn, CommentOut, VersionIn, VersionOut
 from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.plan import exports, generator, review, versions
 from tracker.plan.models import PlanVersion, ReviewComment
-from tracker.plan.permissions import can_edit_version, can_read_plan, can_read_published
+from tracker.plan.permissions import can_edit_version, can_read_plan, can_read_published, can_read_version
 from tracker.processes.models import Process
 
 JSON = "json"
@@ -33,9 +33,16 @@ def _document(data: bytes, fmt: str) -> Response:
 
 
 def version_json(version: PlanVersion) -> dict:
-    return VersionOut(id=version.id, process_id=version.process_id, label=version.label, status=version.status.value,
-                      created_at=version.created_at, approved_at=version.approved_at,
-                      content_hash=version.content_hash).model_dump(mode="json")
+    """The version; who approved it only for those who read the review (the public plan names nobody)."""
+    review = {}
+    if can_read_version(current_user, version):
+        review = {"approvals_needed": versions.approvals_needed(version),
+                  "approvals": [ApprovalOut(user_id=a.user_id, name=a.user.name, approved_at=a.created_at)
+                                for a in version.approvals]}
+    out = VersionOut(id=version.id, process_id=version.process_id, label=version.label, status=version.status.value,
+                     created_at=version.created_at, approved_at=version.approved_at,
+                     content_hash=version.content_hash, **review)
+    return out.model_dump(mode="json", exclude=set() if review else {"approvals_needed", "approvals"})
 
 
 @endpoint("/processes/{process_id}/plan/draft", "GET", "The live draft of the plan", query=FORMAT_QUERY,
@@ -75,7 +82,8 @@ def submit_version(version: PlanVersion):
     return version_json(version)
 
 
-@endpoint("/plan/versions/{version_id}/approve", "POST", "Approve a version under review (steering)",
+@endpoint("/plan/versions/{version_id}/approve", "POST",
+          "Approve a version under review (steering, not its submitter, once each); approved with enough approvals",
           load=(PlanVersion, "version_id"), check=versions.approve, response=VersionOut, errors=(409,), tag="plan")
 def approve_version(version: PlanVersion):
     versions.approve(version, by=current_user)

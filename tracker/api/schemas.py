@@ -21,7 +21,7 @@ from pydantic import (
 from tracker.implementation.models import Light
 from tracker.measures.models import Horizon, MeasureStatus
 from tracker.organizations.models import OrganizationType, SizeClass
-from tracker.processes.models import Phase
+from tracker.processes.models import APPROVALS_NEEDED_DEFAULT, APPROVALS_NEEDED_RANGE, Phase
 from tracker.sessions.models import AttendanceStatus, SessionKind, SessionStatus
 from tracker.text import single_line, without_control
 
@@ -105,6 +105,8 @@ class ProcessIn(Strict):
     contact_email: EmailStr | None = None
     plan_language: PlanLanguage | None = None
     partner_ids: list[Id] = Field(default_factory=list, max_length=100)
+    approvals_needed: int = Field(APPROVALS_NEEDED_DEFAULT, ge=APPROVALS_NEEDED_RANGE[0], le=APPROVALS_NEEDED_RANGE[1],
+                                  description="Four eyes: approvals of steering members other than the submitter")
 
 
 class ProcessPatch(Strict):
@@ -138,6 +140,7 @@ class ProcessOut(Out):
     partner_ids: list[int]
     parent_id: int | None
     version: int
+    approvals_needed: int
 
 
 class HubIn(Strict):
@@ -321,6 +324,12 @@ class VersionIn(Strict):
     label: Name
 
 
+class ApprovalOut(BaseModel):
+    user_id: int
+    name: str
+    approved_at: UtcTimestamp
+
+
 class VersionOut(BaseModel):
     id: int
     process_id: int
@@ -329,6 +338,9 @@ class VersionOut(BaseModel):
     created_at: UtcTimestamp
     approved_at: UtcTimestamp | None
     content_hash: str
+    # Four eyes, for readers of the review (steering, admins, moderators); absent on the public plan.
+    approvals_needed: int | None = None
+    approvals: list[ApprovalOut] | None = None
 
 
 class CommentIn(Strict):

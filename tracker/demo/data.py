@@ -194,10 +194,12 @@ IDEAS = [
     ],
 ]
 
-# Demo logins: one per role. Demo only — change or delete them on a real installation.
+# Demo logins: one per role, two of the steering group. Demo only — change or delete them on a real installation.
 DEMO_USERS = [
     ("admin@example.org", "Alex Admin", "admin", "Demo-Admin-2018", None),
     ("lenkung@example.org", "Lea Lenkung", "steering", "Demo-Lenkung-2018", 1),
+    # A second member: four eyes approve a plan version (the submitter never does; the admin counts too).
+    ("lenkung2@example.org", "Lars Lenkung", "steering", "Demo-Lenkung2-2018", 2),
     ("moderation@example.org", "Moritz Moderation", "moderator", "Demo-Moderation-2018", 0),
     ("unternehmen@example.org", "Ursula Unternehmer", "company", "Demo-Unternehmen-2018", "company:0"),
 ]

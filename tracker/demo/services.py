@@ -96,7 +96,8 @@ class DemoLoader:
                  for i, (t, intro, obj) in enumerate(data.GOALS)]
         db.session.add_all(goals)
 
-        # Logins: one per role, and a pending moderator account for the hubs the demo moderator has not.
+        # Logins: one per role (two for the steering group: four eyes), and a pending moderator account for
+        # the hubs the demo moderator has not.
         users = {}
         for email, name, role, password, link in data.DEMO_USERS:
             organization = None
@@ -106,7 +107,7 @@ class DemoLoader:
                 organization = companies[0]
             elif role == "moderator":
                 organization = partners[1]
-            users[role] = self.login(email, name, Role(role), organization, password)
+            users.setdefault(role, self.login(email, name, Role(role), organization, password))
         users["moderator"].moderated_hubs = [hubs[0]]
         for hub in hubs[1:]:
             lead = hub.lead_organizations[0]

@@ -8,6 +8,7 @@ from flask import current_app
 from icalendar import Calendar
 from sqlalchemy import select
 
+from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership, membership_delegate
 from tracker.mail.models import MailKind
@@ -15,6 +16,7 @@ from tracker.mail.services import answer_token, queue
 from tracker.organizations.models import Person
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
+from tracker.text import single_line
 from tracker.urls import public_host, public_url
 
 
@@ -89,6 +91,20 @@ def measure_status_changed(measure, step) -> int:
     return sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
                      measure_url=public_url("measures.show", measure_id=measure.id),
                      dedup_key=f"measure:{step.id}:{person.id}") is not None for person in people.values())
+
+
+def plan_review(version, *, by) -> int:
+    """Each steering member but the submitter is asked to review and approve a submitted plan version."""
+    submitter_id = getattr(by, "id", None)
+    reviewers = db.session.scalars(select(User).where(
+        User.role == Role.STEERING, User.is_active_account.is_(True)).order_by(User.id))
+    label = single_line(version.label)
+    url = public_url("plan.version", version_id=version.id)
+    return sum(queue(MailKind.PLAN_REVIEW, reviewer.person, template="plan_review", version=version, label=label,
+                     process_name=single_line(version.process.name), needed=version.process.approvals_needed,
+                     submitter=single_line(by.name) if submitter_id is not None else "",
+                     version_url=url, dedup_key=f"plan-review:{version.id}:{reviewer.person_id}") is not None
+               for reviewer in reviewers if reviewer.id != submitter_id)
 
 
 def reminders(today: date) -> int:

@@ -8,6 +8,7 @@ register_labels([
     (MailKind.SESSION_UPDATE, _l("Changed or cancelled sessions")),
     (MailKind.REMINDER, _l("Reminders the day before")), (MailKind.MINUTES_APPROVED, _l("Approved minutes")),
     (MailKind.MEASURE_STATUS, _l("Status of my proposals")), (MailKind.ACTION_DIGEST, _l("Weekly open action items")),
+    (MailKind.PLAN_REVIEW, _l("Plan versions to review")),
     (MailKind.ACCOUNT, _l("Account")), (MailStatus.QUEUED, _l("Queued")), (MailStatus.SENDING, _l("Sending")),
     (MailStatus.SENT, _l("Sent")), (MailStatus.FAILED, _l("Failed")),
 ])

@@ -19,6 +19,7 @@ class MailKind(enum.StrEnum):
     MINUTES_APPROVED = "minutes_approved"
     MEASURE_STATUS = "measure_status"
     ACTION_DIGEST = "action_digest"
+    PLAN_REVIEW = "plan_review"  # a plan version waits for the steering group's approval
     ACCOUNT = "account"  # set-password links: always sent, no unsubscribe
 
 

@@ -10,6 +10,7 @@ from tracker.accounts.signals import password_reset_requested, set_password_link
 from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
+from tracker.plan.signals import plan_version_submitted
 from tracker.registration.signals import account_holder_registered
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
@@ -38,6 +39,10 @@ def _measure_transitioned(measure, *, step, previous, by) -> None:
     events.measure_status_changed(measure, step)
 
 
+def _plan_version_submitted(version, *, superseded, by) -> None:
+    events.plan_review(version, by=by)
+
+
 def _set_password_link(user, *, link, by) -> None:
     events.account_link(user, link)
 
@@ -59,3 +64,4 @@ def connect() -> None:
     set_password_link_created.connect(_set_password_link)
     password_reset_requested.connect(_password_reset)
     account_holder_registered.connect(_account_holder_registered)
+    plan_version_submitted.connect(_plan_version_submitted)

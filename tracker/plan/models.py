@@ -44,6 +44,7 @@ class PlanVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_at: Mapped[datetime | None]
     superseded_at: Mapped[datetime | None]
@@ -51,7 +52,10 @@ class PlanVersion(db.Model):
 
     process: Mapped[Process] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    # The last approval, the one that made the version approved (four eyes: see `approvals`).
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    approvals: Mapped[list[PlanApproval]] = relationship(back_populates="plan_version", order_by="PlanApproval.id")
     comments: Mapped[list[ReviewComment]] = relationship(back_populates="plan_version", order_by="ReviewComment.id")
 
     __mapper_args__ = {"version_id_col": version}
@@ -77,6 +81,21 @@ def _keep_frozen(_mapper, _connection, version: PlanVersion) -> None:
     changed = [name for name in FROZEN_FIELDS if state.attrs[name].history.has_changes()]
     if changed:
         raise FrozenVersionChanged(", ".join(changed))
+
+
+class PlanApproval(db.Model):
+    """One steering member's approval of a version under review (four eyes: the process says how many)."""
+
+    __tablename__ = "plan_approval"
+    __table_args__ = (UniqueConstraint("plan_version_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_version_id: Mapped[int] = mapped_column(ForeignKey("plan_version.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan_version: Mapped[PlanVersion] = relationship(back_populates="approvals")
+    user: Mapped[User] = relationship()
 
 
 class PlanVersionFile(db.Model):

@@ -39,7 +39,8 @@ def start_update(version: PlanVersion, name: str, *, by) -> Process:
     today = date.today()
     new = Process(name=(name or "").strip() or f"{old.name} – Update", city=old.city, starts_on=today,
                   ends_on=today + UPDATE_DURATION, phase=Phase.UPDATE, purpose=old.purpose, foreword=old.foreword,
-                  contact_email=old.contact_email, parent_id=old.id)
+                  contact_email=old.contact_email, parent_id=old.id,
+                  approvals_needed=old.approvals_needed)
     new.partners = list(old.partners)
     db.session.add(new)
     db.session.flush()

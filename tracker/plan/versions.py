@@ -2,6 +2,10 @@
 
 Every step is the steering group's (admins included) for the version's process; each action
 declares that right with @guarded, so the page, the API and the CLI are refused alike.
+
+Four eyes: a version under review is approved once `process.approvals_needed` steering members other
+than its submitter have approved it, each once; until then it stays under review and shows who approved.
+Submitting a version supersedes any earlier version still under review: only one waits for approval.
 """
 
 from __future__ import annotations
@@ -17,16 +21,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record
-from tracker.errors import IllegalTransition, Invalid, StaleVersion
+from tracker.errors import Conflict, IllegalTransition, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals import services as goals
 from tracker.goals.models import GuidingGoal
 from tracker.model_types import utcnow
 from tracker.permissions import guarded
 from tracker.plan import charts, generator
-from tracker.plan.models import PlanStatus, PlanVersion, PlanVersionFile
+from tracker.plan.models import PlanApproval, PlanStatus, PlanVersion, PlanVersionFile
 from tracker.plan.permissions import can_edit_plan, can_edit_texts, can_edit_version
-from tracker.plan.signals import plan_version_approved, plan_version_frozen, plan_version_submitted
+from tracker.plan.signals import (
+    plan_version_approval_added,
+    plan_version_approved,
+    plan_version_frozen,
+    plan_version_submitted,
+)
 from tracker.plan.texts import document_locale
 from tracker.processes.models import Phase, Process
 
@@ -80,24 +89,73 @@ def _set_status(version: PlanVersion, to: PlanStatus, *, by, **fields) -> None:
 
 @guarded(can_edit_version, ONLY_STEERING)
 def submit(version: PlanVersion, *, by) -> None:
-    """A draft goes under review: the steering group comments on it."""
+    """A draft goes under review: the steering group comments on it and approves it (four eyes).
+
+    An earlier version still under review is superseded: the new one replaces it in the review.
+    """
     if version.status != PlanStatus.DRAFT:
         raise IllegalTransition(_("Only a draft can be submitted for review."))
-    _set_status(version, PlanStatus.IN_REVIEW, by=by, submitted_at=utcnow())
-    plan_version_submitted.send(version, by=by)
+    replaced = list(db.session.scalars(select(PlanVersion).where(
+        PlanVersion.process_id == version.process_id, PlanVersion.status == PlanStatus.IN_REVIEW,
+        PlanVersion.number < version.number)))
+    now = utcnow()
+    for earlier in replaced:
+        _set_status(earlier, PlanStatus.SUPERSEDED, by=by, superseded_at=now)
+    _set_status(version, PlanStatus.IN_REVIEW, by=by, submitted_at=now, submitted_by=acting_user(by))
+    plan_version_submitted.send(version, superseded=replaced, by=by)
+
+
+def approvals_needed(version: PlanVersion) -> int:
+    return version.process.approvals_needed
+
+
+def may_approve(user, version: PlanVersion) -> bool:
+    """Whether the approve button is offered: steering, under review, not the submitter, not approved yet."""
+    return (approve.allowed(user, version) and version.status == PlanStatus.IN_REVIEW
+            and acting_user(user) is not None and user.id != version.submitted_by_id
+            and all(approval.user_id != user.id for approval in version.approvals))
 
 
 @guarded(can_edit_version, ONLY_STEERING)
-def approve(version: PlanVersion, *, by) -> None:
-    """Approve a version under review; the previously approved version of the process is superseded."""
+def approve(version: PlanVersion, *, by) -> PlanApproval:
+    """One steering member's approval of a version under review (never its submitter's, each once).
+
+    When as many steering members as the process asks for have approved it, the version is approved
+    and the previously approved version of the process is superseded.
+    """
     if version.status != PlanStatus.IN_REVIEW:
         raise IllegalTransition(_("Only a version under review can be approved."))
+    user = acting_user(by)
+    if user is None:
+        raise NotAllowed(_("A version is approved by members of the steering group, each in their own name."))
+    if version.submitted_by_id == user.id:
+        raise NotAllowed(_("You submitted this version: other members of the steering group approve it "
+                           "(four eyes)."))
+    if any(approval.user_id == user.id for approval in version.approvals):
+        raise Conflict(_("You have already approved this version."), code="already_approved")
+    approval = PlanApproval(plan_version=version, user=user, created_at=utcnow())
+    db.session.add(approval)
+    db.session.flush()
+    given, needed = len(version.approvals), approvals_needed(version)
+    record("approve", version, by=by, summary=f"approval {given} of {needed}",
+           changes={"approvals": [given - 1, given]})
+    plan_version_approval_added.send(version, approval=approval, by=by)
+    if given >= needed:
+        _publish(version, by=by, when=approval.created_at)
+    return approval
+
+
+def _publish(version: PlanVersion, *, by, when) -> None:
+    """Enough approvals: the version is the process's approved plan; the one before is superseded, and so
+    is any earlier version still under review (from before submitting superseded it)."""
     superseded = list(db.session.scalars(select(PlanVersion).where(
-        PlanVersion.process_id == version.process_id, PlanVersion.status == PlanStatus.APPROVED,
-        PlanVersion.id != version.id)))
+        PlanVersion.process_id == version.process_id, PlanVersion.id != version.id,
+        (PlanVersion.status == PlanStatus.APPROVED)
+        | ((PlanVersion.status == PlanStatus.IN_REVIEW) & (PlanVersion.number < version.number)))
+        .order_by(PlanVersion.number)))
     for previous in superseded:
-        _set_status(previous, PlanStatus.SUPERSEDED, by=by, superseded_at=utcnow())
-    _set_status(version, PlanStatus.APPROVED, by=by, approved_by=acting_user(by), approved_at=utcnow())
+        _set_status(previous, PlanStatus.SUPERSEDED, by=by, superseded_at=when)
+    _set_status(version, PlanStatus.APPROVED, by=by, approved_by=acting_user(by), approved_at=when)
     if version.process.phase.position < Phase.IMPLEMENTATION.position:
         version.process.phase = Phase.IMPLEMENTATION
     plan_version_approved.send(version, superseded=superseded, by=by)

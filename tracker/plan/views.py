@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from tracker.errors import Conflict, Invalid, NotFound, StaleVersion
+from tracker.errors import Conflict, Invalid, NotAllowed, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.permissions import load
@@ -161,6 +161,7 @@ def version(version_id: int):
                   for key in versions.chart_images(version)}
     return render_template(
         "plan/version.html", process=process, version=version, editable=editable, action_form=ActionForm(),
+        may_approve=versions.may_approve(current_user, version), approvals_needed=versions.approvals_needed(version),
         update_form=UpdateProcessForm(name=f"{process.name} – Update") if editable else None,
         other_versions=[v for v in versions.versions(process) if v.id != version.id],
         **render.html_context(version.content, marked=version.is_draft_marked, image_urls=image_urls,
@@ -203,19 +204,27 @@ def _chart(version: PlanVersion, key: str) -> Response:
     return response
 
 
-def _transition(version_id: int, action, message: str):
-    version = load(PlanVersion, version_id, action.allowed)
+def _transition(version_id: int, action, message):
+    """Run one step on a version; `message` is the flash text, or a function of the version giving it."""
+    target = load(PlanVersion, version_id, action.allowed)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        action(version, by=current_user)
-    except Conflict as problem:
+        action(target, by=current_user)
+    except (Conflict, NotAllowed) as problem:  # the version's page again, saying why
         db.session.rollback()
         flash(str(problem), "error")
-        return redirect(url_for(".version", version_id=version.id)), 409
+        return version(version_id), problem.status
     db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(".version", version_id=version.id))
+    flash(message(target) if callable(message) else message, "success")
+    return redirect(url_for(".version", version_id=target.id))
+
+
+def _approved_message(version: PlanVersion) -> str:
+    if version.status == PlanStatus.APPROVED:
+        return _("The version is approved and published.")
+    return _("Your approval is recorded: %(given)d of %(needed)d approvals.", given=len(version.approvals),
+             needed=versions.approvals_needed(version))
 
 
 @bp.post("/plan/versions/<int:version_id>/submit")
@@ -227,7 +236,7 @@ def submit(version_id: int):
 @bp.post("/plan/versions/<int:version_id>/approve")
 @login_required
 def approve(version_id: int):
-    return _transition(version_id, versions.approve, _("The version is approved and published."))
+    return _transition(version_id, versions.approve, _approved_message)
 
 
 @bp.post("/plan/versions/<int:version_id>/comments")

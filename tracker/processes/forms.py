@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from tracker.labels import choices
-from tracker.processes.models import Phase
+from tracker.processes.models import APPROVALS_NEEDED_RANGE, Phase
 
 
 class PhaseForm(FlaskForm):
@@ -38,3 +38,7 @@ class ProcessForm(FlaskForm):
     plan_language = SelectField(_l("Language of the plan documents"),
                                 choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
     version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+class ApprovalsNeededForm(FlaskForm):
+    approvals_needed = SelectField(
+        _l("Approvals a plan version needs"), coerce=int,
+        choices=[SelectChoice(n, str(n)) for n in range(APPROVALS_NEEDED_RANGE[0], APPROVALS_NEEDED_RANGE[1] + 1)])

@@ -55,6 +55,12 @@ process_partner = Table(
 )
 
 
+# How many steering members other than the submitter approve a plan version (four eyes); the range is
+# checked by tracker.processes.services (a CHECK constraint would make SQLite rebuild the table).
+APPROVALS_NEEDED_DEFAULT = 2
+APPROVALS_NEEDED_RANGE = (1, 5)
+
+
 class Process(db.Model):
     __tablename__ = "process"
 
@@ -74,6 +80,9 @@ class Process(db.Model):
     plan_language: Mapped[str | None] = mapped_column(String(5))
     # An update process points to the process whose plan it updates.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("process.id"))
+    # Four eyes: approvals of steering members other than the submitter that make a plan version approved.
+    approvals_needed: Mapped[int] = mapped_column(default=APPROVALS_NEEDED_DEFAULT,
+                                                  server_default=str(APPROVALS_NEEDED_DEFAULT))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

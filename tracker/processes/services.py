@@ -1,4 +1,5 @@
-"""Processes: creating one (administrators), editing its set-up and setting its phase (steering), its figures.
+"""Processes: creating one (administrators), editing its set-up and setting its phase (steering), its four eyes
+(administrators), and its figures.
 
 Each figure is one aggregate query whatever the size of the process.
 """
@@ -26,6 +27,8 @@ from tracker.organizations.models import Organization
 from tracker.organizations.names import clean_name
 from tracker.permissions import can_set_phase, guarded, is_admin, is_steering
 from tracker.processes.models import (
+    APPROVALS_NEEDED_DEFAULT,
+    APPROVALS_NEEDED_RANGE,
     EARLIEST_START_YEAR,
     LONGEST_YEARS,
     Phase,
@@ -45,6 +48,7 @@ PLAN_LANGUAGES = ("de", "en")
 EDITABLE = frozenset({"name", "city", "starts_on", "ends_on", "contact_name", "contact_email", "purpose", "foreword",
                       "plan_language", "partners"})
 MAX_TEXT = 50_000
+ONLY_ADMINS_APPROVALS = _l("Only administrators set how many approvals a plan version needs.")
 
 
 def can_create_processes(user) -> bool:
@@ -110,14 +114,16 @@ def check_period(starts_on: date, ends_on: date) -> None:
 def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
                    purpose: str = "", foreword: str = "", contact_name: str | None = None,
                    contact_email: str | None = None, plan_language: str | None = None,
-                   partners: Iterable[Organization] = ()) -> Process:
+                   partners: Iterable[Organization] = (),
+                   approvals_needed: int = APPROVALS_NEEDED_DEFAULT) -> Process:
     """A new masterplan process (administrators); it may not end before it starts."""
     if not can_create_processes(by):
         raise NotAllowed(ONLY_ADMINS)
     values = _checked(dict(name=name, city=city, starts_on=starts_on, ends_on=ends_on, purpose=purpose,
                            foreword=foreword, contact_name=contact_name, contact_email=contact_email,
                            plan_language=plan_language))
-    process = Process(phase=phase, **values)
+    _check_approvals_needed(approvals_needed)
+    process = Process(phase=phase, approvals_needed=approvals_needed, **values)
     process.partners = list(dict.fromkeys(partners))
     db.session.add(process)
     db.session.flush()
@@ -157,6 +163,32 @@ def update_process(process: Process, *, by, expected_version: int, **changes: An
         raise StaleVersion(process, version=process.version) from None
     record("update", process, by=by, changes=recorded, summary=f"{process.name}: {', '.join(sorted(recorded))}")
     process_changed.send(process, changes=recorded, by=by)
+
+
+def can_set_approvals_needed(user, process: Process) -> bool:
+    """Four eyes is a rule over the steering group: administrators set it, not the people it binds."""
+    return is_admin(user)
+
+
+def _check_approvals_needed(count: int) -> None:
+    low, high = APPROVALS_NEEDED_RANGE
+    if not isinstance(count, int) or not low <= count <= high:
+        raise Invalid(_("A plan version needs between %(low)d and %(high)d approvals.", low=low, high=high),
+                      "approvals_needed")
+
+
+@guarded(can_set_approvals_needed, ONLY_ADMINS_APPROVALS)
+def set_approvals_needed(process: Process, count: int, *, by) -> None:
+    """How many steering members other than the submitter approve a plan version (four eyes).
+
+    A version already under review needs the new number from its next approval on.
+    """
+    _check_approvals_needed(count)
+    if process.approvals_needed == count:
+        return
+    record("update", process, by=by, summary=f"approvals needed → {count}",
+           changes={"approvals_needed": [process.approvals_needed, count]})
+    process.approvals_needed = count
 
 
 @guarded(can_set_phase, ONLY_STEERING)

@@ -1,5 +1,5 @@
 """The process overview for participants (with the set-up checklist for its steering group), creating and
-editing a process in the browser, and setting its phase."""
+editing a process in the browser, setting its phase, and its four eyes (approvals a plan version needs)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tracker.labels import label
 from tracker.organizations.models import Organization
 from tracker.permissions import can_view_process, load
 from tracker.processes import queries, services
-from tracker.processes.forms import PhaseForm, ProcessForm
+from tracker.processes.forms import ApprovalsNeededForm, PhaseForm, ProcessForm
 from tracker.processes.models import Phase, Process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
@@ -50,6 +50,8 @@ def overview(process_id: int):
         measure_counts=queries.measure_counts_by_hub(process),
         next_sessions=next_sessions,
         phase_form=PhaseForm(phase=process.phase.value) if services.set_phase.allowed(current_user, process) else None,
+        approvals_form=ApprovalsNeededForm(approvals_needed=process.approvals_needed)
+        if services.set_approvals_needed.allowed(current_user, process) else None,
     )
 
 
@@ -146,3 +148,21 @@ def edit(process_id: int):
                 flash(_("The process is saved."), "success")
                 return redirect(url_for(".overview", process_id=process.id))
     return render_template("processes/form.html", form=form, process=process), status
+@bp.post("/<int:process_id>/approvals-needed")
+@login_required
+def set_approvals_needed(process_id: int):
+    """Four eyes: how many steering members other than the submitter approve a plan version."""
+    process = load(Process, process_id, services.set_approvals_needed.allowed)
+    form = ApprovalsNeededForm()
+    if not form.validate_on_submit():
+        flash(_("Please choose how many approvals a plan version needs."), "error")
+        return redirect(url_for(".overview", process_id=process.id)), 400
+    try:
+        services.set_approvals_needed(process, form.approvals_needed.data, by=current_user)
+    except Invalid as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for(".overview", process_id=process.id)), 400
+    db.session.commit()
+    flash(_("A plan version now needs %(count)d approvals.", count=process.approvals_needed), "success")
+    return redirect(url_for(".overview", process_id=process.id))
