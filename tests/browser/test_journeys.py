@@ -175,10 +175,12 @@ def test_journey_3_steering_from_merge_to_the_public_progress_page(browser, page
     page.get_by_role("button", name="Zur Prüfung vorlegen").click()
     page.get_by_label("Diesen Abschnitt kommentieren").first.fill("Bitte das Vorwort kürzen.")
     page.get_by_role("button", name="Kommentieren").first.click()
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Freigeben und veröffentlichen").click()
     page.wait_for_load_state()
+    # Four eyes: the submitter cannot approve; two other members of the steering group do.
+    assert page.get_by_role("button", name="Freigeben und veröffentlichen").count() == 0
     _fresh()
+    factories.approve_plan_version(db.session.scalar(select(PlanVersion)))
+    db.session.commit()
     assert db.session.scalar(select(PlanVersion.status)) == PlanStatus.APPROVED
 
     public = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 900})
