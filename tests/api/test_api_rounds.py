@@ -107,3 +107,28 @@ def test_weights_at_the_bounds_are_accepted(world, proposals_for_scoring):
                                  by=world.steering)
     db.session.commit()
     assert [(c.name, c.weight) for c in round_.criteria] == [("Wirkung", Decimal("0.01")), ("Kosten", Decimal("100"))]
+
+
+def test_closing_a_round_can_mark_its_top_proposals_prioritised(client, world, bearer):
+    """Issue 18: the web marked a closed round's measures prioritised, the API could not."""
+    a, b, c = (factories.measure(world.process, world.hub_a, title=t, status=MeasureStatus.PROPOSAL) for t in "ABC")
+    db.session.commit()
+    steering = bearer(world.steering)
+    round_id = client.post(f"/api/v1/processes/{world.process.id}/rounds", headers=steering, json={
+        "title": "Dezember", "method": "dots", "measure_ids": [a.id, b.id, c.id], "points_per_voter": 6}).json["id"]
+    client.post(f"/api/v1/rounds/{round_id}/votes", headers=bearer(world.company_a),
+                json={"votes": [{"measure_id": a.id, "points": 1}, {"measure_id": b.id, "points": 3},
+                                {"measure_id": c.id, "points": 2}]})
+    early = client.post(f"/api/v1/rounds/{round_id}/prioritise", headers=steering, json={"top": 2})
+    assert early.status_code == 409  # close the round first
+    client.post(f"/api/v1/rounds/{round_id}/close", headers=steering)
+    refused = client.post(f"/api/v1/rounds/{round_id}/prioritise", headers=bearer(world.moderator_a), json={})
+    assert refused.status_code == 403  # before the body is read
+    assert client.post(f"/api/v1/rounds/{round_id}/prioritise", headers=steering,
+                       json={"top": 2, "measure_ids": [a.id]}).status_code == 400
+    top = client.post(f"/api/v1/rounds/{round_id}/prioritise", headers=steering, json={"top": 2})
+    assert top.status_code == 200 and sorted(top.json["prioritised"]) == sorted([b.id, c.id])
+    chosen = client.post(f"/api/v1/rounds/{round_id}/prioritise", headers=steering, json={"measure_ids": [a.id]})
+    assert chosen.json["prioritised"] == [a.id]
+    db.session.expire_all()
+    assert {m.status for m in (a, b, c)} == {MeasureStatus.PRIORITISED}

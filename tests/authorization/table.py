@@ -531,6 +531,8 @@ row("api.create_round", "POST", P, STEER,
     lambda o: {"title": "API Runde", "method": "dots", "measure_ids": [o.proposal], "points_per_voter": 3})
 row("api.vote", "POST", ROUND, USERS, lambda o: {"votes": [{"measure_id": o.proposal, "points": 2}]})
 row("api.close", "POST", ROUND, STEER, lambda o: {})
+row("api.prioritise", "POST", {"round_id": "closed_round"}, STEER, lambda o: {"top": 1},
+    note="issue 18: the API marks a closed round's proposals prioritised as the page does")
 get("api.plan_draft", P, INTERNAL)
 row("api.freeze_version", "POST", P, STEER, lambda o: {"label": "API Fassung"})
 get("api.get_version", VERSION, INTERNAL)

@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced_all
-from tracker.api.schemas import RankingEntry, RankingOut, RoundIn, RoundOut, VoteIn
+from tracker.api.schemas import PrioritisedOut, PrioritiseIn, RankingEntry, RankingOut, RoundIn, RoundOut, VoteIn
 from tracker.errors import Invalid
 from tracker.extensions import db
-from tracker.measures.models import Measure
+from tracker.measures.models import Measure, MeasureStatus
 from tracker.permissions import can_view_process
 from tracker.prioritisation import services
 from tracker.prioritisation.models import Method, PrioritisationRound
@@ -83,3 +83,19 @@ def close(round_: PrioritisationRound):
                      importance=float(r.importance) if r.importance is not None else None,
                      urgency=float(r.urgency) if r.urgency is not None else None, voters=r.voters)
         for r in results]).model_dump(mode="json")
+
+
+@endpoint("/rounds/{round_id}/prioritise", "POST", "Mark chosen proposals of a closed round prioritised, or the top N "
+          "of its ranking (steering), as the round's page does", load=(PrioritisationRound, "round_id"),
+          check=services.mark_prioritised, body=PrioritiseIn, response=PrioritisedOut, errors=(409,),
+          tag="prioritisation")
+def prioritise(round_: PrioritisationRound, data: PrioritiseIn):
+    if data.measure_ids is not None:
+        chosen = [m.id for m in referenced_all(Measure, data.measure_ids, "measure_ids")]
+    else:
+        chosen = services.top_ranked(round_, data.top)
+    before = {m.id for m in round_.measures if m.status == MeasureStatus.PRIORITISED}
+    services.mark_prioritised(round_, chosen, by=current_user)
+    db.session.commit()
+    moved = sorted(m.id for m in round_.measures if m.status == MeasureStatus.PRIORITISED and m.id not in before)
+    return PrioritisedOut(round_id=round_.id, prioritised=moved).model_dump(mode="json")

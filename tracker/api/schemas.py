@@ -518,3 +518,21 @@ class RankingEntry(BaseModel):
 class RankingOut(BaseModel):
     round_id: int
     ranking: list[RankingEntry]
+
+
+class PrioritiseIn(Strict):
+    """Which proposals of a closed round become `prioritised`: the chosen ones, or the `top` N of the ranking."""
+
+    measure_ids: list[Id] | None = Field(default=None, max_length=500)
+    top: Annotated[int, Field(ge=1, le=500)] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.measure_ids is None) == (self.top is None):
+            raise ValueError("give either measure_ids or top")
+        return self
+
+
+class PrioritisedOut(BaseModel):
+    round_id: int
+    prioritised: list[int]

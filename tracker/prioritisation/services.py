@@ -268,6 +268,11 @@ def mark_prioritised(round_: PrioritisationRound, measure_ids: list[int], *, by)
     return moved
 
 
+def top_ranked(round_: PrioritisationRound, count: int) -> list[int]:
+    """The measures ranked 1 to `count` in a closed round's results (ties at the border included)."""
+    return [result.measure_id for result in round_.results if result.rank <= count]
+
+
 def published_results_of(measure_id: int) -> list[tuple[RoundResult, PrioritisationRound, int]]:
     """A measure's published results: (its result, the closed round, how many measures the round ranked),
     newest round first; one query."""
