@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -189,3 +190,16 @@ class TestListAndExport:
         sheet = load_workbook(io.BytesIO(data)).active
         assert [c.value for c in sheet[1]][:3] == ["Nr.", "Titel", "Status"]
         assert sheet.max_row == 3
+
+
+def test_a_step_the_measure_cannot_take_yet_is_shown_disabled_with_what_it_lacks(client, world, login):
+    """Issue 18: "→ adopted" was offered and then failed for want of a primary guiding goal."""
+    proposal = factories.measure(world.process, world.hub_a, title="Ohne Leitziel", status=MeasureStatus.PROPOSAL)
+    db.session.commit()
+    login(world.steering)
+    page = client.get(f"/measures/{proposal.id}").get_data(as_text=True)
+    adopt = re.search(r'<button[^>]*>→ Beschlossen</button>', page)
+    assert adopt and "disabled" in adopt.group(0)
+    assert "Eine beschlossene Maßnahme braucht ein Hauptleitziel." in page
+    reject = re.search(r'<button[^>]*>→ Abgelehnt</button>', page)
+    assert reject and "disabled" not in reject.group(0)  # a reason is typed with the step itself

@@ -69,9 +69,10 @@ def export(process_id: int, fmt: str):
 def show(measure_id: int):
     measure = load(Measure, measure_id, can_view_measure)
     internal = is_internal(current_user, measure.process)
+    next_steps = workflow.allowed_next(measure, current_user)
     return render_template(
         "measures/show.html", measure=measure,
-        next_steps=workflow.allowed_next(measure, current_user),
+        next_steps=next_steps, blocked=workflow.blocked_steps(measure, next_steps),
         needs_reason={to for (source, to), rule in workflow.TRANSITIONS.items()
                       if source == measure.status and workflow.Need.REASON in rule.needs},
         can_edit=services.update.allowed(current_user, measure),

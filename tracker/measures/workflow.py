@@ -122,15 +122,31 @@ def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
             "to")
     if not rule.actors & actors(measure, by):
         raise NotAllowed(_("You may not move this measure to “%(target)s”.", target=label(to)))
+    missing = _unmet(measure, rule, reason)
+    if missing:
+        raise Invalid(" ".join(missing.values()), fields=missing)
+    return rule
+
+
+def _unmet(measure: Measure, rule: Rule, reason: str | None) -> dict[str, str]:
+    """What the step needs and does not have, per field."""
     lacking = {
         Need.REASON: not (reason or "").strip(),
         Need.PRIMARY_GOAL: measure.primary_goal_id is None,
         Need.RESPONSIBLE: not measure.responsible_organizations,
     }
-    missing = {NEED_FIELDS[need]: str(NEED_MESSAGES[need]) for need in rule.needs if lacking[need]}
-    if missing:
-        raise Invalid(" ".join(missing.values()), fields=missing)
-    return rule
+    return {NEED_FIELDS[need]: str(NEED_MESSAGES[need]) for need in rule.needs if lacking[need]}
+
+
+def blocked_steps(measure: Measure, steps: list[MeasureStatus]) -> dict[MeasureStatus, str]:
+    """The offered steps the measure cannot take yet, with what it lacks (a reason is typed with the step, so
+    only what the measure itself must have first: a primary guiding goal, a responsible organisation)."""
+    blocked = {}
+    for to in steps:
+        missing = _unmet(measure, TRANSITIONS[(measure.status, to)], reason="given with the step")
+        if missing:
+            blocked[to] = " ".join(missing.values())
+    return blocked
 
 
 def record_step(measure: Measure, source: MeasureStatus | None, to: MeasureStatus, *, by, reason: str = "",
