@@ -1,4 +1,4 @@
-"""The printable sign-in sheet lists the invited and registered people."""
+"""The printable sign-in sheet lists the people expected or present (not who sent apologies)."""
 
 import io
 
@@ -18,6 +18,9 @@ def test_sign_in_sheet_is_a_pdf_with_the_invited_and_registered_people(client, w
                          AttendanceStatus.REGISTERED)
     factories.attendance(world.session_a, factories.person(world.org_a, name="Ernst Entschuldigt"),
                          AttendanceStatus.EXCUSED)
+    # Issue 18: printed after the roll call, the sheet was blank (only invited and registered were listed).
+    factories.attendance(world.session_a, factories.person(world.org_a, name="Anna Anwesend"),
+                         AttendanceStatus.ATTENDED)
     db.session.commit()
     login(world.moderator_a)
     response = client.get(f"/sessions/{world.session_a.id}/sign-in-sheet.pdf")
@@ -25,7 +28,7 @@ def test_sign_in_sheet_is_a_pdf_with_the_invited_and_registered_people(client, w
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     assert "Workshop A1" in text and "Rathaus, Raum 101" in text and "2018" in text
     assert "Carla Company-A" in text and "Renate Registriert" in text and "Alpha GmbH" in text
-    assert "Ernst Entschuldigt" not in text
+    assert "Anna Anwesend" in text and "Ernst Entschuldigt" not in text
 
 
 def test_sign_in_sheet_is_not_for_another_hubs_moderator(client, world, login):

@@ -109,10 +109,12 @@ def process_sessions_table(process: Process, sessions: list[Session]) -> Table:
 
 
 def sign_in_sheet_pdf(session: Session) -> bytes:
-    """A printable list of the invited and registered people with an empty signature column."""
+    """A printable list of everyone expected or present — invited, registered, and, once the roll call has
+    begun, attended and absent (who may still come) — with an empty signature column; not who sent apologies."""
     from weasyprint import HTML
 
-    attendances = attendance_rows(session, (AttendanceStatus.INVITED, AttendanceStatus.REGISTERED))
+    attendances = attendance_rows(session, (AttendanceStatus.INVITED, AttendanceStatus.REGISTERED,
+                                            AttendanceStatus.ATTENDED, AttendanceStatus.ABSENT))
     html = without_control(render_template("attendance/sign_in_sheet.html", session=session,
                                            attendances=attendances, blank_rows=range(8)))
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
