@@ -21,10 +21,10 @@ from tracker.attendance.services import attended_rows
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
+from tracker.fields import one_line
 from tracker.hubs.models import HubMembership
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.organizations.models import Organization
-from tracker.organizations.names import clean_name
 from tracker.permissions import can_set_phase, guarded, is_admin, is_steering
 from tracker.processes.models import (
     APPROVALS_NEEDED_DEFAULT,
@@ -60,17 +60,6 @@ def can_edit_process(user, process: Process) -> bool:
     return is_steering(user, process)
 
 
-def _one_line(value: str | None, field: str, max_length: int, required: str | None = None) -> str | None:
-    value = clean_name(value)
-    if not value:
-        if required:
-            raise Invalid(required, field)
-        return None
-    if len(value) > max_length:
-        raise Invalid(_("At most %(n)d characters.", n=max_length), field)
-    return value
-
-
 def _long_text(value: str | None, field: str) -> str:
     value = without_control(value).strip()
     if len(value) > MAX_TEXT:
@@ -80,8 +69,8 @@ def _long_text(value: str | None, field: str) -> str:
 
 def _checked(values: dict[str, Any]) -> dict[str, Any]:
     """The fields of a process cleaned and checked; a refusal names the field it is about."""
-    name = _one_line(values["name"], "name", 200, _("Please give the process a name."))
-    city = _one_line(values["city"], "city", 120, _("Please give the city."))
+    name = one_line(values["name"], "name", 200, _("Please give the process a name."))
+    city = one_line(values["city"], "city", 120, _("Please give the city."))
     starts_on, ends_on = values["starts_on"], values["ends_on"]
     if not isinstance(starts_on, date):
         raise Invalid(_("Please give the day the process starts."), "starts_on")
@@ -95,7 +84,7 @@ def _checked(values: dict[str, Any]) -> dict[str, Any]:
     if language is not None and language not in PLAN_LANGUAGES:
         raise Invalid(_("The plan documents are written in German or English."), "plan_language")
     return {"name": name, "city": city, "starts_on": starts_on, "ends_on": ends_on,
-            "contact_name": _one_line(values.get("contact_name"), "contact_name", 200),
+            "contact_name": one_line(values.get("contact_name"), "contact_name", 200),
             "contact_email": email, "purpose": _long_text(values.get("purpose"), "purpose"),
             "foreword": _long_text(values.get("foreword"), "foreword"), "plan_language": language}
 

@@ -29,12 +29,13 @@ from tracker.accounts.services import create_set_password_link, create_user
 from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
+from tracker.fields import one_line
 from tracker.hubs.models import Hub, HubMembership
 from tracker.hubs.queries import current_membership
 from tracker.hubs.services import add_delegate, join_hub
 from tracker.model_types import utcnow
 from tracker.organizations.models import ConsentPurpose, Organization, OrganizationType, Person
-from tracker.organizations.names import clean_name, name_key
+from tracker.organizations.names import name_key
 from tracker.organizations.services import (
     add_consent,
     create_organization,
@@ -141,17 +142,6 @@ def email_conflict(request: RegistrationRequest, organization: Organization | No
 
 # The public form ----------------------------------------------------------------------------------
 
-def _text(value: str | None, field: str, max_length: int, required: str | None = None) -> str | None:
-    value = clean_name(value)
-    if not value:
-        if required:
-            raise Invalid(required, field)
-        return None
-    if len(value) > max_length:
-        raise Invalid(_("At most %(n)d characters.", n=max_length), field)
-    return value
-
-
 def request_registration(process: Process, *, hub: Hub | None, name: str, email: str, function: str | None,
                          organization_name: str, organization_type: OrganizationType = OrganizationType.COMPANY,
                          organization_sector: str | None = None, consent_contact: bool,
@@ -163,14 +153,14 @@ def request_registration(process: Process, *, hub: Hub | None, name: str, email:
     """
     if hub is None or hub.process_id != process.id:
         raise Invalid(_("Please choose a hub of this process."), "hub_id")
-    name = _text(name, "name", 200, _("Please give your name."))
+    name = one_line(name, "name", 200, _("Please give your name."))
     email = normalise_email(email)
     if not email or "@" not in email or len(email) > 254:
         raise Invalid(_("Please give your email address."), "email")
-    function = _text(function, "function", 200)
-    organization_name = _text(organization_name, "organization_name", 200,
+    function = one_line(function, "function", 200)
+    organization_name = one_line(organization_name, "organization_name", 200,
                               _("Please give the name of your organisation."))
-    organization_sector = _text(organization_sector, "organization_sector", 120)
+    organization_sector = one_line(organization_sector, "organization_sector", 120)
     if not consent_contact:
         raise Invalid(_("Without this consent we cannot register you."), "consent_contact")
     known = person_with_email(email)
