@@ -27,7 +27,7 @@ from tracker.arguments import whole_number
 from tracker.errors import AppError, Invalid, NotAllowed, Unauthorized, error_json
 from tracker.extensions import csrf, db, limiter
 from tracker.pagination import MAX_PAGE, page_size
-from tracker.permissions import MAX_ID, load
+from tracker.permissions import MAX_ID, find, load
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # tokens travel in a header a browser never adds by itself; cookies are not accepted here
@@ -171,7 +171,7 @@ def referenced(model, object_id: int | None, field_name: str, what: str | None =
     """An object named by id in the request body: unknown is a field error (400), not a missing page."""
     if object_id is None:
         return None
-    obj = db.session.get(model, object_id) if 0 < object_id <= MAX_ID else None
+    obj = find(model, object_id)
     if obj is None:
         raise Invalid(f"{what or model.__name__} {object_id} does not exist.", field_name)
     return obj

@@ -2,18 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    EmailField,
-    HiddenField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms import DateField, EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
+from tracker.forms import VersionField
 from tracker.labels import choices
 from tracker.processes.models import APPROVALS_NEEDED_RANGE, Phase
 
@@ -37,7 +29,7 @@ class ProcessForm(FlaskForm):
     foreword = TextAreaField(_l("Foreword of the plan (Markdown)"), validators=[Optional(), Length(max=50_000)])
     plan_language = SelectField(_l("Language of the plan documents"),
                                 choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
-    version = HiddenField(validators=[Optional(), Regexp(r"^\d{1,9}$")])
+    version = VersionField()
 class ApprovalsNeededForm(FlaskForm):
     approvals_needed = SelectField(
         _l("Approvals a plan version needs"), coerce=int,

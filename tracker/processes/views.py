@@ -76,7 +76,7 @@ def _form(process: Process | None, formdata=None) -> ProcessForm:
         form = ProcessForm(formdata=formdata, plan_language=current_app.config["BABEL_DEFAULT_LOCALE"])
     else:
         form = ProcessForm(formdata=formdata, obj=process, partner_ids=[o.id for o in process.partners],
-                           version=str(process.version))
+                           version=process.version)
         if formdata is None:  # a process without its own language writes in the installation's
             form.plan_language.data = process.plan_language or current_app.config["BABEL_DEFAULT_LOCALE"]
     form.partner_ids.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
@@ -134,12 +134,12 @@ def edit(process_id: int):
         status = 400
         if form.validate_on_submit():
             try:
-                services.update_process(process, by=current_user, expected_version=int(form.version.data or 0),
+                services.update_process(process, by=current_user, expected_version=form.version.data,
                                         **_fields(form))
             except StaleVersion:
                 db.session.rollback()
                 process = db.session.get(Process, process_id)
-                form.version.data = str(process.version)  # saving again now replaces what the other person saved
+                form.version.data = process.version  # saving again now replaces what the other person saved
                 return render_template("processes/form.html", form=form, process=process, conflict=True), 409
             except (Invalid, Conflict) as problem:
                 status = _refused(form, problem)
@@ -148,6 +148,8 @@ def edit(process_id: int):
                 flash(_("The process is saved."), "success")
                 return redirect(url_for(".overview", process_id=process.id))
     return render_template("processes/form.html", form=form, process=process), status
+
+
 @bp.post("/<int:process_id>/approvals-needed")
 @login_required
 def set_approvals_needed(process_id: int):
