@@ -11,7 +11,7 @@ from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced_all
 from tracker.api.schemas import PrioritisedOut, PrioritiseIn, RankingEntry, RankingOut, RoundIn, RoundOut, VoteIn
 from tracker.errors import Invalid
 from tracker.extensions import db
-from tracker.measures.models import Measure, MeasureStatus
+from tracker.measures.models import Measure
 from tracker.permissions import can_view_process
 from tracker.prioritisation import services
 from tracker.prioritisation.models import Method, PrioritisationRound
@@ -94,8 +94,6 @@ def prioritise(round_: PrioritisationRound, data: PrioritiseIn):
         chosen = [m.id for m in referenced_all(Measure, data.measure_ids, "measure_ids")]
     else:
         chosen = services.top_ranked(round_, data.top)
-    before = {m.id for m in round_.measures if m.status == MeasureStatus.PRIORITISED}
-    services.mark_prioritised(round_, chosen, by=current_user)
+    moved = services.mark_prioritised(round_, chosen, by=current_user)
     db.session.commit()
-    moved = sorted(m.id for m in round_.measures if m.status == MeasureStatus.PRIORITISED and m.id not in before)
-    return PrioritisedOut(round_id=round_.id, prioritised=moved).model_dump(mode="json")
+    return PrioritisedOut(round_id=round_.id, prioritised=sorted(moved)).model_dump(mode="json")

@@ -249,11 +249,12 @@ def close_round(round_: PrioritisationRound, *, by) -> list[RoundResult]:
 
 
 @guarded(can_close_round, ONLY_STEERING_CLOSES)
-def mark_prioritised(round_: PrioritisationRound, measure_ids: list[int], *, by) -> int:
-    """Move the chosen proposals of a closed round to `prioritised` (their score stays in the results)."""
+def mark_prioritised(round_: PrioritisationRound, measure_ids: list[int], *, by) -> list[int]:
+    """Move the chosen proposals of a closed round to `prioritised` (their score stays in the results);
+    returns the ids of the measures moved."""
     if round_.status != RoundStatus.CLOSED:
         raise Conflict(_("Close the round first."))
-    moved = 0
+    moved = []
     for measure in round_.measures:
         if measure.id in measure_ids and measure.status == MeasureStatus.PROPOSAL:
             result = next((r for r in round_.results if r.measure_id == measure.id), None)
@@ -264,7 +265,7 @@ def mark_prioritised(round_: PrioritisationRound, measure_ids: list[int], *, by)
                       _("Prioritisation round “%(title)s”: rank %(rank)d with a score of %(score)s",
                         title=round_.title, rank=rank, score=score))
             workflow.transition(measure, MeasureStatus.PRIORITISED, by=by, system=True, reason=reason)
-            moved += 1
+            moved.append(measure.id)
     return moved
 
 

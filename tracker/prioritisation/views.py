@@ -153,7 +153,7 @@ def prioritise(round_id: int):
         flash(str(problem), "error")
         return redirect(url_for(".show", round_id=round_.id))
     db.session.commit()
-    flash(_("%(n)d measures are now prioritised.", n=moved), "success")
+    flash(_("%(n)d measures are now prioritised.", n=len(moved)), "success")
     return redirect(url_for(".show", round_id=round_.id))
 
 
