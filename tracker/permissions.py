@@ -48,6 +48,7 @@ class SystemActor:
     person = None
     organization = None
     moderated_hubs: list = []
+    steering_processes: list = []
     name = "system"
 
     def __repr__(self) -> str:
@@ -121,9 +122,19 @@ def is_admin(user) -> bool:
     return _user(user) is not None and user.role == Role.ADMIN
 
 
-def is_steering(user, process: Process | None = None) -> bool:
-    """Admins and steering group members: read everything, decide on measures and the plan."""
-    return _user(user) is not None and user.role in (Role.ADMIN, Role.STEERING)
+def is_steering(user, process: Process) -> bool:
+    """Admins, and the members of this process's steering group: read everything of the process, decide
+    on its measures and its plan. A steering member of another process is nobody special here."""
+    if _user(user) is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return process is not None and any(p.id == process.id for p in getattr(user, "steering_processes", ()))
+
+
+def is_steering_anywhere(user) -> bool:
+    """Admins and members of any process's steering group (for what belongs to no process, e.g. organisations)."""
+    return _user(user) is not None and (user.role == Role.ADMIN or bool(getattr(user, "steering_processes", ())))
 
 
 def moderates(user, hub: Hub | None) -> bool:
@@ -131,6 +142,12 @@ def moderates(user, hub: Hub | None) -> bool:
     if hub is None or _user(user) is None or user.role != Role.MODERATOR:
         return False
     return any(h.id == hub.id for h in user.moderated_hubs)
+
+
+def moderates_in(user, process: Process) -> bool:
+    """A moderator of one of this process's hubs."""
+    return (_user(user) is not None and user.role == Role.MODERATOR
+            and any(h.process_id == process.id for h in user.moderated_hubs))
 
 
 def can_manage_hub(user, hub: Hub | None) -> bool:
@@ -146,8 +163,8 @@ def current_hub_id(user, process: Process) -> int | None:
 
 
 def is_internal(user, process: Process) -> bool:
-    """Partners who see the whole process: steering, admins and any moderator."""
-    return is_steering(user, process) or (_user(user) is not None and user.role == Role.MODERATOR)
+    """Partners who see the whole process: its steering group, admins and the moderators of its hubs."""
+    return is_steering(user, process) or moderates_in(user, process)
 
 
 def can_view_process(user, process: Process) -> bool:
@@ -205,11 +222,13 @@ def can_view_people_of(user, organization: Organization) -> bool:
 
 def can_edit_organization(user, organization: Organization) -> bool:
     """Partners of the steering group and admins edit any organisation; a representative their own."""
-    return is_steering(user) or (represents(user, organization) and user.role == Role.COMPANY)
+    return is_steering_anywhere(user) or (represents(user, organization) and user.role == Role.COMPANY)
 
 
 def is_internal_anywhere(user) -> bool:
-    return _user(user) is not None and user.role in (Role.ADMIN, Role.STEERING, Role.MODERATOR)
+    """Admins, steering members and moderators of some process (organisations and people belong to none)."""
+    return is_steering_anywhere(user) or (
+        _user(user) is not None and user.role == Role.MODERATOR and bool(user.moderated_hubs))
 
 
 def can_view_person(user, person: Person) -> bool:

@@ -16,10 +16,13 @@ from tracker.model_types import enum_type, utcnow
 if TYPE_CHECKING:
     from tracker.hubs.models import Hub
     from tracker.organizations.models import Organization, Person
+    from tracker.processes.models import Process
 
 
 class Role(enum.StrEnum):
-    """What a login may do; moderators are further bound to their hubs (Hub.moderators)."""
+    """The kind of login. An administrator may do anything in every process; a steering partner decides only in
+    the processes whose steering group they belong to (Process.steering_members), a moderator only in their hubs
+    (Hub.moderators): without such a membership the role grants nothing beyond a company representative's reading."""
 
     ADMIN = "admin"
     STEERING = "steering"
@@ -46,6 +49,9 @@ class User(UserMixin, db.Model):
     person: Mapped[Person] = relationship(back_populates="user", lazy="joined")
     moderated_hubs: Mapped[list[Hub]] = relationship(
         secondary="hub_moderator", back_populates="moderators", order_by="Hub.position"
+    )
+    steering_processes: Mapped[list[Process]] = relationship(
+        secondary="process_steering", back_populates="steering_members", order_by="Process.id"
     )
 
     # The login this request runs under (set by the login and by the user loader); not a column.

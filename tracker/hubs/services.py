@@ -26,7 +26,7 @@ from tracker.hubs.queries import current_membership, membership_history
 from tracker.model_types import utcnow
 from tracker.organizations.models import Organization, Person
 from tracker.organizations.names import clean_name, name_key
-from tracker.permissions import can_manage_hub, guarded, is_admin, is_steering, represents
+from tracker.permissions import can_manage_hub, guarded, is_admin, is_steering, is_steering_anywhere, represents
 from tracker.privacy.rules import refuse_anonymised
 from tracker.processes.models import Process
 
@@ -64,8 +64,9 @@ def may_place(user, organization: Organization, hub: Hub) -> bool:
 
 def can_move_organization(user, organization: Organization) -> bool:
     """Who moves an organisation to another hub: its own company representatives and the steering group
-    (a hub's moderators add organisations to their hub, but do not take them out of another one)."""
-    return is_steering(user) or acts_for(user, organization)
+    (a hub's moderators add organisations to their hub, but do not take them out of another one). Which
+    process's steering group may is checked on the hubs (move_to_hub)."""
+    return is_steering_anywhere(user) or acts_for(user, organization)
 
 
 def can_choose_hub(user, process: Process) -> bool:

@@ -8,12 +8,13 @@ from flask import current_app
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tracker.accounts.models import Role, User
+from tracker.accounts.models import User
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership, membership_delegate
 from tracker.mail.models import MailKind
 from tracker.mail.services import answer_token, queue
 from tracker.organizations.models import Person
+from tracker.processes.models import process_steering
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
 from tracker.text import single_line
@@ -94,10 +95,11 @@ def measure_status_changed(measure, step) -> int:
 
 
 def plan_review(version, *, by) -> int:
-    """Each steering member but the submitter is asked to review and approve a submitted plan version."""
+    """Each member of the process's steering group but the submitter is asked to review and approve a
+    submitted plan version."""
     submitter_id = getattr(by, "id", None)
-    reviewers = db.session.scalars(select(User).where(
-        User.role == Role.STEERING, User.is_active_account.is_(True)).order_by(User.id))
+    reviewers = db.session.scalars(select(User).join(process_steering, process_steering.c.user_id == User.id).where(
+        process_steering.c.process_id == version.process_id, User.is_active_account.is_(True)).order_by(User.id))
     label = single_line(version.label)
     url = public_url("plan.version", version_id=version.id)
     return sum(queue(MailKind.PLAN_REVIEW, reviewer.person, template="plan_review", version=version, label=label,

@@ -33,6 +33,7 @@ from tracker.permissions import (
     can_view_session,
     guarded,
     is_steering,
+    is_steering_anywhere,
     moderates,
     represents,
 )
@@ -126,7 +127,7 @@ def can_consolidate(user, process: Process) -> bool:
 def can_consolidate_anywhere(user) -> bool:
     """Merge ideas at all (which ones is checked on the sources): the steering group and hub moderators, so
     the API refuses everyone else before it reads which ideas they name."""
-    return is_steering(user) or bool(getattr(user, "moderated_hubs", None))
+    return is_steering_anywhere(user) or bool(getattr(user, "moderated_hubs", None))
 
 
 def can_merge_into(user, target: Measure) -> bool:

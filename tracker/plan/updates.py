@@ -32,7 +32,11 @@ MEASURE_FIELDS = ("title", "description", "approach", "expected_effect", "horizo
 
 @guarded(can_edit_version, ONLY_STEERING)
 def start_update(version: PlanVersion, name: str, *, by) -> Process:
-    """A new process that updates an approved plan: guiding goals and plan measures carried over."""
+    """A new process that updates an approved plan: guiding goals and plan measures carried over.
+
+    Nobody is moved: the old process keeps its people and roles. The new process gets the old one's steering
+    group (copied, so each can change on its own); everyone picks the process they work in with the switcher.
+    """
     if version.status != PlanStatus.APPROVED:
         raise IllegalTransition(_("An update starts from the approved plan."))
     old = version.process
@@ -42,6 +46,7 @@ def start_update(version: PlanVersion, name: str, *, by) -> Process:
                   contact_email=old.contact_email, parent_id=old.id,
                   approvals_needed=old.approvals_needed)
     new.partners = list(old.partners)
+    new.steering_members = list(old.steering_members)
     db.session.add(new)
     db.session.flush()
     goals = _copy_goals(old, new)

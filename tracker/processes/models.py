@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.model_types import enum_type, utcnow
 
 if TYPE_CHECKING:
+    from tracker.accounts.models import User
     from tracker.goals.models import GuidingGoal
     from tracker.hubs.models import Hub
     from tracker.organizations.models import Organization
@@ -54,6 +55,15 @@ process_partner = Table(
     Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# The steering group of a process: its members decide there (and only there); administrators are
+# steering everywhere without a row. Moderators are bound to a process through their hubs (hub_moderator).
+process_steering = Table(
+    "process_steering",
+    db.metadata,
+    Column("process_id", ForeignKey("process.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 
 # How many steering members other than the submitter approve a plan version (four eyes); the range is
 # checked by tracker.processes.services (a CHECK constraint would make SQLite rebuild the table).
@@ -89,6 +99,8 @@ class Process(db.Model):
     partners: Mapped[list[Organization]] = relationship(secondary=process_partner, order_by="Organization.name")
     hubs: Mapped[list[Hub]] = relationship(back_populates="process", order_by="Hub.position")
     goals: Mapped[list[GuidingGoal]] = relationship(back_populates="process", order_by="GuidingGoal.number")
+    steering_members: Mapped[list[User]] = relationship(secondary=process_steering, back_populates="steering_processes",
+                                                        order_by="User.id")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -17,6 +17,7 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from tracker.accounts.models import Role, User
 from tracker.attendance.services import attended_rows
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Invalid, NotAllowed, StaleVersion
@@ -24,7 +25,7 @@ from tracker.extensions import db
 from tracker.fields import one_line
 from tracker.hubs.models import HubMembership
 from tracker.measures.models import Measure, MeasureStatus
-from tracker.organizations.models import Organization
+from tracker.organizations.models import Organization, Person
 from tracker.permissions import can_set_phase, guarded, is_admin, is_steering
 from tracker.processes.models import (
     APPROVALS_NEEDED_DEFAULT,
@@ -49,6 +50,7 @@ EDITABLE = frozenset({"name", "city", "starts_on", "ends_on", "contact_name", "c
                       "plan_language", "partners"})
 MAX_TEXT = 50_000
 ONLY_ADMINS_APPROVALS = _l("Only administrators set how many approvals a plan version needs.")
+ONLY_STEERING_MEMBERS = _l("Only administrators and the process's steering group choose its steering group.")
 
 
 def can_create_processes(user) -> bool:
@@ -178,6 +180,36 @@ def set_approvals_needed(process: Process, count: int, *, by) -> None:
     record("update", process, by=by, summary=f"approvals needed → {count}",
            changes={"approvals_needed": [process.approvals_needed, count]})
     process.approvals_needed = count
+
+
+def can_set_steering(user, process: Process) -> bool:
+    """Administrators and the process's own steering group (a member of another process's group may not)."""
+    return is_steering(user, process)
+
+
+def steering_candidates() -> list[User]:
+    """Who may join a steering group: active logins with the role "steering" (partners), by name."""
+    return list(db.session.scalars(select(User).join(User.person).where(
+        User.role == Role.STEERING, User.is_active_account.is_(True)).order_by(Person.name, User.id)))
+
+
+@guarded(can_set_steering, ONLY_STEERING_MEMBERS)
+def set_steering_members(process: Process, members: Iterable[User], *, by) -> None:
+    """The process's steering group is exactly these users (each an active login with the role "steering");
+    they decide in this process only. Administrators need no membership: they may act in every process."""
+    members = list({user.id: user for user in members}.values())
+    wrong = [user for user in members if user.role != Role.STEERING or not user.is_active_account]
+    if wrong:
+        raise Invalid(_("Only active logins with the role “steering group member” join a steering group."),
+                      "user_ids")
+    before = sorted(user.id for user in process.steering_members)
+    after = sorted(user.id for user in members)
+    if before == after:
+        return
+    process.steering_members = sorted(members, key=lambda user: user.id)
+    changes = {"steering": [before, after]}
+    record("update", process, by=by, changes=changes, summary=f"{process.name}: steering group")
+    process_changed.send(process, changes=changes, by=by)
 
 
 @guarded(can_set_phase, ONLY_STEERING)
