@@ -24,7 +24,7 @@ from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership, hub_lead, hub_moderator, membership_delegate
 from tracker.measures.models import Horizon, Measure, MeasureStatus, MeasureTransition, measure_responsible
 from tracker.organizations.models import Organization, OrganizationType, Person, name_key
-from tracker.processes.models import Phase, Process, process_partner
+from tracker.processes.models import Phase, Process, process_partner, process_steering
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
 BENCH_PASSWORD = "Bench-Passwort-1"
@@ -99,6 +99,8 @@ class Generator:
                                              .order_by(User.person_id)).all()
         db.session.execute(insert(hub_moderator), [dict(hub_id=h, user_id=u) for h, u in zip(hubs, moderator_users,
                                                                                               strict=True)])
+        steering_user = db.session.scalar(select(User.id).where(User.person_id == steering_person))
+        db.session.execute(insert(process_steering), [dict(process_id=process_id, user_id=steering_user)])
 
         for h, hub_id in enumerate(hubs):
             organizations = self._ids(Organization, shape.organizations_per_hub, [dict(

@@ -230,7 +230,7 @@ def build_world() -> World:
     world = World(
         process=process, hub_a=hub_a, hub_b=hub_b, org_a=org_a, org_b=org_b, partner=partner,
         admin=factories.user(Role.ADMIN, organization=partner, name="Ada Admin"),
-        steering=factories.user(Role.STEERING, organization=partner, name="Stefan Steering"),
+        steering=factories.make_steering(process, organization=partner, name="Stefan Steering"),
         moderator_a=factories.user(Role.MODERATOR, organization=partner, hubs=[hub_a], name="Mona Moderator-A"),
         moderator_b=factories.user(Role.MODERATOR, organization=partner, hubs=[hub_b], name="Max Moderator-B"),
         company_a=company_a, company_b=company_b,

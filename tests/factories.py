@@ -54,12 +54,14 @@ def person(organization: Organization | None = None, **fields) -> Person:
     return obj
 
 
-def user(role: Role = Role.COMPANY, *, organization: Organization | None = None, hubs=(), password=PASSWORD,
-         **person_fields) -> User:
+def user(role: Role = Role.COMPANY, *, organization: Organization | None = None, hubs=(), steering_of=(),
+         password=PASSWORD, **person_fields) -> User:
+    """A login; `hubs` it moderates, `steering_of` the processes whose steering group it belongs to."""
     obj = User(person=person(organization, **person_fields), role=role, session_token=secrets.token_hex(16))
     if password:
         set_password(obj, password)
     obj.moderated_hubs = list(hubs)
+    obj.steering_processes = list(steering_of)
     db.session.add(obj)
     db.session.flush()
     return obj
@@ -123,7 +125,13 @@ def measure(process: Process, hub: Hub | None = None, **fields) -> Measure:
 def approve_plan_version(version) -> list[User]:
     """Approve a version under review with as many new steering members as its process still asks for."""
     missing = version.process.approvals_needed - len(version.approvals)
-    reviewers = [user(Role.STEERING, name=f"Rita Review-{_n()}") for _ in range(missing)]
+    reviewers = [user(Role.STEERING, steering_of=[version.process], name=f"Rita Review-{_n()}")
+                 for _ in range(missing)]
     for reviewer in reviewers:
         versions.approve(version, by=reviewer)
     return reviewers
+
+
+def make_steering(process: Process, **fields) -> User:
+    """A member of this process's steering group (and of no other)."""
+    return user(Role.STEERING, steering_of=[process], **fields)

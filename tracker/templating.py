@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_login import current_user
 
@@ -10,7 +10,7 @@ from tracker import permissions
 from tracker.i18n import percent
 from tracker.labels import label
 from tracker.markdown import render_markdown
-from tracker.processes.queries import newest_process
+from tracker.processes.queries import chosen_process, roles_by_process
 
 
 def _hours(value: float | None) -> str:
@@ -41,6 +41,9 @@ def init_app(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "languages": app.config["LANGUAGES"],
             "request_path": request.path,
-            # Called only by pages that have no process of their own.
-            "nav_process": lambda: newest_process() if current_user.is_authenticated else None,
+            # Called only by pages that have no process of their own: the one picked with the switcher.
+            "nav_process": lambda: chosen_process(current_user, session.get("process_id"))
+            if current_user.is_authenticated else None,
+            # The switcher's choices: the processes the user holds a role in.
+            "nav_processes": lambda: roles_by_process(current_user) if current_user.is_authenticated else [],
         }

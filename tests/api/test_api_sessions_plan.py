@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import select
 
 from tests import factories
-from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.measures.models import MeasureStatus
@@ -163,7 +162,7 @@ class TestPlan:
         assert [(a["user_id"], a["name"]) for a in first.json["approvals"]] == [(world.admin.id, "Ada Admin")]
         twice = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.admin))
         assert twice.status_code == 409 and twice.json["error"]["code"] == "already_approved"
-        second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+        second_member = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2")
         db.session.commit()
         approved = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(second_member))
         assert approved.status_code == 200 and approved.json["status"] == "approved"

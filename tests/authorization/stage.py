@@ -98,7 +98,7 @@ def build(app, snapshot: Path) -> Stage:
         process, hub=hub_c, name="Paula Pending", email="paula.pending@example.org", function=None,
         organization_name="Pending GmbH", consent_contact=True, consent_named=False)
     person_x = factories.person(org_c, name="Xaver Anonym")
-    steering2 = factories.user(Role.STEERING, organization=w.partner, name="Sina Steering-2")
+    steering2 = factories.make_steering(process, organization=w.partner, name="Sina Steering-2")
     goal = factories.goal(process, number=1, title="Leitziel")
     idea_a2 = factories.measure(process, w.hub_a, title="Zweite Idee aus A", proposer_organization=w.org_a)
     idea_b2 = factories.measure(process, w.hub_b, title="Zweite Idee aus B", proposer_organization=w.org_b)

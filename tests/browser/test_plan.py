@@ -4,7 +4,6 @@ import pytest
 
 from tests import factories
 from tests.browser.conftest import log_in, screenshot
-from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
 
@@ -26,7 +25,7 @@ def plan(world):
 
 def test_steering_takes_the_plan_from_draft_to_publication(page, browser, live_server, world, plan):
     """One member freezes, submits and comments; two others approve it (four eyes) and it is published."""
-    second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+    second_member = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2")
     db.session.commit()
     log_in(page, live_server, world.steering.email, factories.PASSWORD)
     page.get_by_role("link", name="Plan", exact=True).first.click()

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.mail.conftest import free_port
-from tracker.accounts.models import Role
 from tracker.attendance.services import invite_all
 from tracker.extensions import db
 from tracker.mail import events, services
@@ -175,9 +174,9 @@ def test_admin_sees_the_outbox_and_retries_a_failed_mail(client, world, login):
 
 def test_reviewers_of_a_submitted_plan_version_get_a_mail_in_their_language(app, world, smtp):
     """Issue 18, four eyes: every steering member but the submitter is asked to review, with the link."""
-    reviewer = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+    reviewer = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2")
     reviewer.locale = "en"
-    factories.user(Role.STEERING, organization=world.partner, name="Ina Inaktiv").is_active_account = False
+    factories.make_steering(world.process, organization=world.partner, name="Ina Inaktiv").is_active_account = False
     version = PlanVersion(process=world.process, number=1, label="Masterplan 2019\u2028Bcc: x@example.org",
                           content={}, content_hash="0" * 64)
     db.session.add(version)

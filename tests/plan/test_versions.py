@@ -3,7 +3,6 @@
 import pytest
 
 from tests import factories
-from tracker.accounts.models import Role
 from tracker.audit.models import AuditEvent
 from tracker.errors import Conflict, NotAllowed
 from tracker.extensions import db
@@ -92,7 +91,7 @@ def test_only_steering_approves(client, login, world, plan, role):
 
 def test_four_eyes_two_members_other_than_the_submitter_approve(client, login, world, plan):
     """Issue 18: the submitter cannot approve, one approval is not enough, nobody approves twice."""
-    second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
+    second_member = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2")
     db.session.commit()
     login(world.steering)
     version = _freeze(client, world)
@@ -157,9 +156,9 @@ def test_one_approval_is_enough_where_the_process_asks_for_one(world, plan):
 
 
 def test_reviewers_are_mailed_on_submit_but_not_the_submitter(client, login, world, plan):
-    second_member = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2",
+    second_member = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2",
                                    email="sina@example.org")
-    factories.user(Role.STEERING, organization=world.partner, name="Ina Inaktiv").is_active_account = False
+    factories.make_steering(world.process, organization=world.partner, name="Ina Inaktiv").is_active_account = False
     db.session.commit()
     login(world.steering)
     version = _freeze(client, world, "Masterplan 2019")

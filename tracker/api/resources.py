@@ -30,6 +30,8 @@ from tracker.api.schemas import (
     ProcessOut,
     ProcessPatch,
     StatsOut,
+    SteeringIn,
+    SteeringOut,
 )
 from tracker.errors import Invalid
 from tracker.extensions import db
@@ -40,7 +42,7 @@ from tracker.hubs.models import Hub, HubMembership
 from tracker.measures.models import MeasureStatus
 from tracker.organizations import services as directory
 from tracker.organizations.models import Organization, Person
-from tracker.permissions import can_manage_hub, can_view_people_of, can_view_process, is_internal_anywhere
+from tracker.permissions import can_manage_hub, can_view_people_of, can_view_process, is_internal, is_internal_anywhere
 from tracker.processes import services as processes
 from tracker.processes.models import Process
 
@@ -105,6 +107,26 @@ def patch_process(process: Process, data: ProcessPatch):
     processes.update_process(process, by=current_user, expected_version=data.version, **changes)
     db.session.commit()
     return process_json(process)
+
+
+def steering_json(process: Process) -> dict:
+    return SteeringOut(process_id=process.id, user_ids=[u.id for u in process.steering_members]).model_dump(mode="json")
+
+
+@endpoint("/processes/{process_id}/steering", "GET", "The steering group of a process (its partners: steering, "
+          "moderators, admins)", load=(Process, "process_id"), check=is_internal, response=SteeringOut,
+          tag="processes")
+def get_steering(process: Process):
+    return steering_json(process)
+
+
+@endpoint("/processes/{process_id}/steering", "PUT", "Set the steering group of a process (admins and its steering "
+          "group; logins with the role steering)", load=(Process, "process_id"), check=processes.set_steering_members,
+          body=SteeringIn, response=SteeringOut, tag="processes")
+def put_steering(process: Process, data: SteeringIn):
+    processes.set_steering_members(process, referenced_all(User, data.user_ids, "user_ids"), by=current_user)
+    db.session.commit()
+    return steering_json(process)
 
 
 @endpoint("/processes/{process_id}/stats", "GET", "Key figures of a process", response=StatsOut,

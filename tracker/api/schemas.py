@@ -143,6 +143,17 @@ class ProcessOut(Out):
     approvals_needed: int
 
 
+class SteeringIn(Strict):
+    """The whole steering group of a process: logins with the role "steering"."""
+
+    user_ids: list[Id] = Field(max_length=100)
+
+
+class SteeringOut(Out):
+    process_id: int
+    user_ids: list[int]
+
+
 class HubIn(Strict):
     name: Name
     short_name: ShortName

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from tracker.permissions import can_view_process, is_internal, is_steering, load
 from tracker.plan.versions import approved_version
 from tracker.processes import services as processes
 from tracker.processes.models import Process
-from tracker.processes.queries import newest_process
+from tracker.processes.queries import chosen_process, roles_by_process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
 from tracker.sessions.services import open_action_items_of
@@ -67,11 +67,12 @@ def hub_dashboard(hub_id: int):
 @login_required
 def start():
     """Where a person lands after logging in: their hub, next sessions, open action items, proposals."""
-    process = newest_process()
+    process = chosen_process(current_user, session.get("process_id"))
     if process is None:
         return render_template("public/empty.html")
     membership = current_membership(current_user.organization, process) if current_user.organization else None
-    hubs = list(current_user.moderated_hubs) or ([membership.hub] if membership else [])
+    hubs = [hub for hub in current_user.moderated_hubs if hub.process_id == process.id] or (
+        [membership.hub] if membership else [])
     upcoming = visible_sessions(current_user, process).where(
         Session.status == SessionStatus.PLANNED, Session.starts_at >= datetime.now()).limit(5)
     proposals = db.session.scalars(select(Measure).where(
@@ -81,7 +82,7 @@ def start():
     ).order_by(Measure.updated_at.desc()).limit(20)).all()
     return render_template("charts/start.html", process=process, hubs=hubs, sessions=db.session.scalars(upcoming).all(),
                            items=open_action_items_of(current_user.person), proposals=proposals,
-                           figures_=processes.figures(process))
+                           figures_=processes.figures(process), my_processes=roles_by_process(current_user))
 
 
 @bp.get("/p/<int:process_id>/progress")

@@ -107,7 +107,10 @@ class DemoLoader:
                 organization = companies[0]
             elif role == "moderator":
                 organization = partners[1]
-            users.setdefault(role, self.login(email, name, Role(role), organization, password))
+            login = self.login(email, name, Role(role), organization, password)
+            if role == "steering":  # the demo process's steering group (steering is per process)
+                login.steering_processes = [process]
+            users.setdefault(role, login)
         users["moderator"].moderated_hubs = [hubs[0]]
         for hub in hubs[1:]:
             lead = hub.lead_organizations[0]

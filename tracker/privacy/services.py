@@ -12,8 +12,8 @@ attendance (so counts and working hours do not change), measures they proposed, 
 
 Mails: the outbox is a delivery queue, not a record — every mail of the person (queued, failed or sent)
 is deleted, so a queued one can never be sent afterwards; the audit entry of the anonymisation counts
-them. The login is closed for good (no password, new session token, inactive, no moderated hubs), and
-the person is no longer a delegate of any hub membership.
+them. The login is closed for good (no password, new session token, inactive, no moderated hubs, in no
+steering group), and the person is no longer a delegate of any hub membership.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from tracker.plan.models import PlanVersion, ReviewComment
 from tracker.prioritisation.models import Ballot, BallotEntry, Criterion, PrioritisationRound
 from tracker.privacy import scrub
 from tracker.privacy.signals import person_anonymised
+from tracker.processes.models import process_steering
 from tracker.registration.models import RegistrationRequest
 from tracker.sessions.models import ActionItem, Attendance, MinutesRevision, Session
 
@@ -241,7 +242,8 @@ def _account(person: Person) -> dict[str, Any] | None:
     return {"id": user.id, "role": user.role.value, "locale": user.locale, "active": user.is_active_account,
             "has_password": user.password_hash is not None, "created_at": user.created_at.isoformat(),
             "last_login_at": _plain(user.last_login_at),
-            "moderated_hubs": [hub.name for hub in user.moderated_hubs]}
+            "moderated_hubs": [hub.name for hub in user.moderated_hubs],
+            "steering_group_of": [process.name for process in user.steering_processes]}
 
 
 def _contributions(user: User) -> dict[str, Any]:
@@ -295,6 +297,7 @@ SHOWN_LINKS = frozenset({
     "user.person_id", "consent.person_id", "membership_delegate.person_id", "outbox_mail.person_id",
     "mail_preference.person_id", "attendance.person_id", "action_item.owner_id", "measure.proposer_person_id",
     "measure.responsible_person_id", "api_token.user_id", "audit_event.user_id", "hub_moderator.user_id",
+    "process_steering.user_id",
     "import_batch.created_by_id", "session.minutes_approved_by_id", "minutes_revision.author_id",
     "measure.created_by_id", "measure_transition.by_id", "measure_comment.author_id", "plan_version.created_by_id",
     "plan_version.approved_by_id", "review_comment.author_id", "prioritisation_round.created_by_id",
@@ -435,6 +438,7 @@ def _close_account(user: User | None) -> int:
     user.session_token = secrets.token_hex(16)  # logs them out everywhere
     user.locale = None
     db.session.execute(hub_moderator.delete().where(hub_moderator.c.user_id == user.id))
+    db.session.execute(process_steering.delete().where(process_steering.c.user_id == user.id))
     return db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                               .values(revoked_at=utcnow())).rowcount
 

@@ -30,6 +30,12 @@ class ProcessForm(FlaskForm):
     plan_language = SelectField(_l("Language of the plan documents"),
                                 choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
     version = VersionField()
+class SteeringForm(FlaskForm):
+    """Who belongs to the process's steering group."""
+
+    user_ids = SelectMultipleField(_l("Members of the steering group"), coerce=int)
+
+
 class ApprovalsNeededForm(FlaskForm):
     approvals_needed = SelectField(
         _l("Approvals a plan version needs"), coerce=int,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership, hub_moderator
@@ -19,6 +20,45 @@ from tracker.sessions.models import Attendance, AttendanceStatus, Session, Sessi
 
 def newest_process() -> Process | None:
     return db.session.scalar(select(Process).order_by(Process.starts_on.desc(), Process.id.desc()).limit(1))
+
+
+def roles_by_process(user) -> list[tuple[Process, list[Role]]]:
+    """The processes a user holds a role in, newest first, each with the roles held there: administrators
+    every process; steering group members theirs; moderators those of their hubs; company representatives
+    those where their organisation belongs to a hub."""
+    found: dict[int, list[Role]] = defaultdict(list)
+    if user.role == Role.ADMIN:
+        found.update({process_id: [Role.ADMIN] for process_id in db.session.scalars(select(Process.id))})
+    for process in getattr(user, "steering_processes", ()):
+        found[process.id].append(Role.STEERING)
+    if user.role == Role.MODERATOR:
+        for process_id in sorted({hub.process_id for hub in user.moderated_hubs}):
+            found[process_id].append(Role.MODERATOR)
+    organization = getattr(user, "organization", None)
+    if organization is not None and user.role == Role.COMPANY:
+        for process_id in db.session.scalars(select(HubMembership.process_id).where(
+                HubMembership.organization_id == organization.id, HubMembership.left_at.is_(None))):
+            found[process_id].append(Role.COMPANY)
+    if not found:
+        return []
+    processes = db.session.scalars(select(Process).where(Process.id.in_(list(found)))
+                                   .order_by(Process.starts_on.desc(), Process.id.desc()))
+    return [(process, found[process.id]) for process in processes]
+
+
+def chosen_process(user, chosen_id: int | None) -> Process | None:
+    """The process a user works in: the one they chose with the switcher if they hold a role in it (administrators:
+    any), else the newest one they hold a role in; for someone with no role yet (a new company representative
+    choosing a hub) the newest process."""
+    if chosen_id is not None and user.role == Role.ADMIN:
+        chosen = db.session.get(Process, chosen_id)
+        if chosen is not None:
+            return chosen
+    mine = [process for process, _roles in roles_by_process(user)]
+    for process in mine:
+        if process.id == chosen_id:
+            return process
+    return mine[0] if mine else newest_process()
 
 
 def hubs_with_leads(process: Process) -> list[Hub]:

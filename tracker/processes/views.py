@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from tracker.accounts.models import User
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.organizations.models import Organization
-from tracker.permissions import can_view_process, load
+from tracker.permissions import can_view_process, find, load
 from tracker.processes import queries, services
-from tracker.processes.forms import ApprovalsNeededForm, PhaseForm, ProcessForm
+from tracker.processes.forms import ApprovalsNeededForm, PhaseForm, ProcessForm, SteeringForm
 from tracker.processes.models import Phase, Process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
@@ -53,6 +54,21 @@ def overview(process_id: int):
         approvals_form=ApprovalsNeededForm(approvals_needed=process.approvals_needed)
         if services.set_approvals_needed.allowed(current_user, process) else None,
     )
+
+
+@bp.post("/choose")
+@login_required
+def choose():
+    """The process switcher: remember which process the user works in (a preference of this browser session,
+    nothing else changes). Only a process the user holds a role in (administrators: any) is kept."""
+    chosen = find(Process, request.form.get("process_id", type=int))
+    if chosen is None:
+        flash(_("Please choose one of your processes."), "error")
+        return redirect(url_for("charts.start")), 400
+    if queries.chosen_process(current_user, chosen.id) != chosen:
+        raise NotAllowed(_("You hold no role in this process."))
+    session["process_id"] = chosen.id
+    return redirect(url_for(".overview", process_id=chosen.id))
 
 
 @bp.post("/<int:process_id>/phase")
@@ -168,3 +184,30 @@ def set_approvals_needed(process_id: int):
     db.session.commit()
     flash(_("A plan version now needs %(count)d approvals.", count=process.approvals_needed), "success")
     return redirect(url_for(".overview", process_id=process.id))
+
+
+@bp.route("/<int:process_id>/steering", methods=["GET", "POST"])
+@login_required
+def steering(process_id: int):
+    """The process's steering group: administrators and its members choose who belongs to it."""
+    process = load(Process, process_id, services.set_steering_members.allowed)
+    candidates = {user.id: user for user in services.steering_candidates()}
+    candidates.update({user.id: user for user in process.steering_members})  # a member stays removable
+    form = SteeringForm(formdata=request.form if request.method == "POST" else None,
+                        user_ids=[user.id for user in process.steering_members])
+    form.user_ids.choices = [SelectChoice(user.id, f"{user.name} ({user.email})") for user in candidates.values()]
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            members = list(db.session.scalars(select(User).where(User.id.in_(form.user_ids.data or []))))
+            try:
+                services.set_steering_members(process, members, by=current_user)
+            except Invalid as problem:
+                db.session.rollback()
+                form.user_ids.errors.append(str(problem))
+            else:
+                db.session.commit()
+                flash(_("The steering group is saved."), "success")
+                return redirect(url_for(".overview", process_id=process.id))
+    return render_template("processes/steering.html", form=form, process=process), status
