@@ -158,6 +158,11 @@ def test_the_api_creates_and_patches_with_the_same_rules(client, world, bearer):
     assert created.status_code == 201
     assert created.json["plan_language"] == "en" and created.json["partner_ids"] == [world.partner.id]
     process_id, version = created.json["id"], created.json["version"]
+    # Steering is per process: a new process has no steering group until one is chosen.
+    assert client.patch(f"/api/v1/processes/{process_id}", headers=steering,
+                        json={"version": version, "city": "Gladbeck"}).status_code == 403
+    assert client.put(f"/api/v1/processes/{process_id}/steering", headers=admin,
+                      json={"user_ids": [world.steering.id]}).status_code == 200
 
     refused = client.patch(f"/api/v1/processes/{process_id}", headers=steering,
                            json={"version": version, "ends_on": "2024-06-30"})

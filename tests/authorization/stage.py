@@ -14,7 +14,7 @@ import io
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -37,6 +37,7 @@ from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, AttendanceStatus, Session, SessionKind, SessionStatus
 
 ROLES = ("anonymous", "company_a", "company_b", "moderator_a", "moderator_b", "steering", "admin")
+OTHER_STEERING = "steering_other"  # a steering member of another process only (issue 17 item 2)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
@@ -99,6 +100,9 @@ def build(app, snapshot: Path) -> Stage:
         organization_name="Pending GmbH", consent_contact=True, consent_named=False)
     person_x = factories.person(org_c, name="Xaver Anonym")
     steering2 = factories.make_steering(process, organization=w.partner, name="Sina Steering-2")
+    # Another city's process and a member of its steering group only: steering there, nobody special here.
+    other_process = factories.process(name="Masterplan Zweite Stadt", city="Bottrop", starts_on=date(2017, 1, 1))
+    steering_other = factories.make_steering(other_process, organization=w.partner, name="Otto Other-City")
     goal = factories.goal(process, number=1, title="Leitziel")
     idea_a2 = factories.measure(process, w.hub_a, title="Zweite Idee aus A", proposer_organization=w.org_a)
     idea_b2 = factories.measure(process, w.hub_b, title="Zweite Idee aus B", proposer_organization=w.org_b)
@@ -130,7 +134,8 @@ def build(app, snapshot: Path) -> Stage:
     db.session.commit()
 
     users = {"company_a": w.company_a, "company_b": w.company_b, "moderator_a": w.moderator_a,
-             "moderator_b": w.moderator_b, "steering": w.steering, "admin": w.admin}
+             "moderator_b": w.moderator_b, "steering": w.steering, "admin": w.admin,
+             OTHER_STEERING: steering_other}  # not one of ROLES: tests/authorization/test_other_process.py
     stage = Stage(ids=Ids())
     stage.bearer = {role: tokens.create_token(user, "matrix") for role, user in users.items()}
     steering2_token = tokens.create_token(steering2, "matrix")
@@ -182,6 +187,7 @@ def build(app, snapshot: Path) -> Stage:
     session_b = db.session.get(Session, w.session_b.id)
     stage.ids = Ids(
         process=process.id, process_version=process.version, hub_a=w.hub_a.id, hub_b=w.hub_b.id, hub_c=hub_c.id,
+        other_process=other_process.id,
         hub_a_version=w.hub_a.version, org_a=w.org_a.id, org_b=w.org_b.id, org_c=org_c.id, person_c=person_c.id,
         partner=w.partner.id, session_a=session_a.id, session_b=session_b.id, kickoff=kickoff.id,
         session_a_version=session_a.version, session_b_version=session_b.version,
