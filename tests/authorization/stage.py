@@ -187,7 +187,7 @@ def build(app, snapshot: Path) -> Stage:
     session_b = db.session.get(Session, w.session_b.id)
     stage.ids = Ids(
         process=process.id, process_version=process.version, hub_a=w.hub_a.id, hub_b=w.hub_b.id, hub_c=hub_c.id,
-        other_process=other_process.id,
+        other_process=other_process.id, steering_user=w.steering.id, steering_user_2=steering2.id,
         hub_a_version=w.hub_a.version, org_a=w.org_a.id, org_b=w.org_b.id, org_c=org_c.id, person_c=person_c.id,
         partner=w.partner.id, session_a=session_a.id, session_b=session_b.id, kickoff=kickoff.id,
         session_a_version=session_a.version, session_b_version=session_b.version,

@@ -177,6 +177,11 @@ row("processes.edit", "POST", P, STEER,
     note="issue 17 item 1: the process's steering group edits its set-up")
 row("processes.set_approvals_needed", "POST", P, ADMIN, lambda o: {"approvals_needed": "3"},
     note="four eyes binds the steering group; administrators set it")
+get("processes.steering", P, STEER)
+row("processes.steering", "POST", P, STEER, lambda o: {"user_ids": [o.steering_user, o.steering_user_2]},
+    note="issue 17 item 2: administrators and the process's own steering group choose its steering group")
+row("processes.choose", "POST", {}, USERS, lambda o: {"process_id": o.process},
+    note="the process switcher: a preference of the browser session, for a process one holds a role in")
 get("organizations.index", {}, USERS)
 get("organizations.show", {"organization_id": "org_a"}, USERS)
 get("organizations.new", {}, INTERNAL)
@@ -440,6 +445,9 @@ row("api.create_process", "POST", {}, ADMIN,
     note="design: admins manage processes; no route object, yet the role is known before the body")
 get("api.get_process", P, USERS)
 row("api.patch_process", "PATCH", P, STEER, lambda o: {"version": o.process_version, "contact_name": "Petra Prozess"})
+get("api.get_steering", P, INTERNAL)
+row("api.put_steering", "PUT", P, STEER, lambda o: {"user_ids": [o.steering_user, o.steering_user_2]},
+    note="issue 17 item 2: the same service as the page")
 get("api.process_stats", P, USERS)
 get("api.list_hubs", P, USERS)
 row("api.create_hub", "POST", P, STEER, lambda o: {"name": "Hub API", "short_name": "API"})

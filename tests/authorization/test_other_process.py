@@ -33,9 +33,10 @@ def fingerprint(database) -> dict[str, str]:
     with closing(sqlite3.connect(database)) as connection:
         tables = [name for (name,) in connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        return {table: hashlib.sha256(repr(connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall())
-                                      .encode()).hexdigest()
-                for table in tables if table not in BOOKKEEPING}
+        rows = {}
+        for table in set(tables) - BOOKKEEPING:  # names from sqlite_master, not from input
+            rows[table] = connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
+    return {table: hashlib.sha256(repr(content).encode()).hexdigest() for table, content in rows.items()}
 
 
 def test_the_table_has_steering_actions_of_pages_and_api():
