@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 
 from tests import factories
 from tracker import create_app
+from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditEvent
 from tracker.errors import Invalid, NotAllowed
@@ -212,3 +213,18 @@ def test_the_migration_makes_existing_steering_users_steering_of_every_process(t
             rows = connection.execute(text("SELECT process_id, user_id FROM process_steering ORDER BY 1, 2")).all()
         assert [tuple(row) for row in rows] == [(1, 1), (2, 1)]
         db.engine.dispose()
+
+
+def test_the_cli_creates_a_steering_member_of_a_process_through_the_audited_service(runner, world, second):
+    process, _member, _moderator = second
+    result = runner.invoke(args=["create-user", "--email", "lk@example.org", "--name", "Lena Lenkung", "--role",
+                                 "steering", "--steering-of", str(process.id), "--password", "Cli-Passwort-1"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    created = accounts.user_by_email("lk@example.org")
+    assert [p.id for p in created.steering_processes] == [process.id]
+    assert is_steering(created, db.session.get(Process, process.id)) and not is_steering(created, world.process)
+    assert _steering_audit(db.session.get(Process, process.id))
+    unknown = runner.invoke(args=["create-user", "--email", "x@example.org", "--name", "X", "--role", "steering",
+                                  "--steering-of", "9999", "--password", "Cli-Passwort-1"])
+    assert unknown.exit_code != 0 and "9999" in unknown.output

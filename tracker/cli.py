@@ -19,6 +19,8 @@ from tracker.hubs.models import Hub
 from tracker.mail.views import queue_digests_command, queue_reminders_command, send_mail_command
 from tracker.organizations.services import organization_named
 from tracker.permissions import SYSTEM
+from tracker.processes import services as process_services
+from tracker.processes.models import Process
 from tracker.translations_cli import translations
 
 
@@ -42,11 +44,14 @@ def seed_demo_command() -> None:
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.COMPANY.value, show_default=True)
 @click.option("--organization", help="Name of an existing organisation.")
 @click.option("--hub", "hub_ids", type=int, multiple=True, help="Id of a hub the moderator moderates (repeatable).")
+@click.option("--steering-of", "steering_ids", type=int, multiple=True,
+              help="Id of a process whose steering group the user joins (repeatable; role steering).")
 @click.option("--password", help="Leave out to be asked, or give --link to print a set-password link instead.")
 @click.option("--link", is_flag=True, help="Print a link with which the user sets a password.")
 @with_appcontext
-def create_user_command(email, name, role, organization, hub_ids, password, link) -> None:
-    """Create a login with a role (and, for a moderator, the hubs they moderate)."""
+def create_user_command(email, name, role, organization, hub_ids, steering_ids, password, link) -> None:
+    """Create a login with a role (and, for a moderator, the hubs they moderate; for a steering group member,
+    the processes whose steering group they join)."""
     org = None
     if organization:
         org = organization_named(organization)
@@ -56,11 +61,17 @@ def create_user_command(email, name, role, organization, hub_ids, password, link
     unknown = sorted(set(hub_ids) - {hub.id for hub in hubs})
     if unknown:
         raise click.ClickException(f"No hub with the id {', '.join(map(str, unknown))}.")
+    processes = list(db.session.scalars(select(Process).where(Process.id.in_(steering_ids)))) if steering_ids else []
+    unknown = sorted(set(steering_ids) - {process.id for process in processes})
+    if unknown:
+        raise click.ClickException(f"No process with the id {', '.join(map(str, unknown))}.")
     if not password and not link:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = accounts.create_user(by=SYSTEM, name=name, email=email, role=Role(role), password=password or None,
                                     organization=org, moderated_hubs=hubs)
+        for process in processes:
+            process_services.set_steering_members(process, [*process.steering_members, user], by=SYSTEM)
         set_password_link = accounts.create_set_password_link(user, by=SYSTEM) if link else None
     except AppError as error:
         db.session.rollback()
