@@ -26,6 +26,9 @@ def test_seed_demo_builds_the_real_structure(runner):
     assert (process.name, process.city) == ("Masterplan Wirtschaft", "Oberhausen")
 
     assert len(process.partners) == 8
+    # Steering is per process: the demo's steering logins are the demo process's steering group.
+    steering = db.session.scalars(select(User).where(User.role == Role.STEERING)).all()
+    assert len(steering) >= 2 and {u.id for u in process.steering_members} == {u.id for u in steering}
     hubs = db.session.scalars(select(Hub).order_by(Hub.position)).all()
     assert [h.name for h in hubs] == [h[0] for h in data.HUBS]
     assert all(hub.lead_organizations for hub in hubs)
