@@ -57,6 +57,8 @@ def test_steering_and_partnership_are_asked_per_process(world, second):
     assert is_internal(world.moderator_a, world.process) and not is_internal(world.moderator_a, process)
     unassigned = factories.user(Role.STEERING, name="Ohne Gruppe")  # the role alone decides nowhere
     assert not is_steering(unassigned, world.process) and not is_internal(unassigned, process)
+    world.steering.role = Role.COMPANY  # a membership counts only while the login's role is steering
+    assert not is_steering(world.steering, world.process) and not is_internal(world.steering, world.process)
 
 
 def test_a_moderator_sees_the_draft_plan_only_where_they_moderate(client, login, world, second):

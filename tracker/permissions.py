@@ -122,6 +122,13 @@ def is_admin(user) -> bool:
     return _user(user) is not None and user.role == Role.ADMIN
 
 
+def steering_processes(user) -> list[Process]:
+    """The processes whose steering group the user belongs to (a membership counts while the role is steering)."""
+    if _user(user) is None or user.role != Role.STEERING:
+        return []
+    return list(getattr(user, "steering_processes", ()))
+
+
 def is_steering(user, process: Process) -> bool:
     """Admins, and the members of this process's steering group: read everything of the process, decide
     on its measures and its plan. A steering member of another process is nobody special here."""
@@ -129,12 +136,12 @@ def is_steering(user, process: Process) -> bool:
         return False
     if user.role == Role.ADMIN:
         return True
-    return process is not None and any(p.id == process.id for p in getattr(user, "steering_processes", ()))
+    return process is not None and any(p.id == process.id for p in steering_processes(user))
 
 
 def is_steering_anywhere(user) -> bool:
     """Admins and members of any process's steering group (for what belongs to no process, e.g. organisations)."""
-    return _user(user) is not None and (user.role == Role.ADMIN or bool(getattr(user, "steering_processes", ())))
+    return _user(user) is not None and (user.role == Role.ADMIN or bool(steering_processes(user)))
 
 
 def moderates(user, hub: Hub | None) -> bool:

@@ -8,7 +8,7 @@ from flask import current_app
 from icalendar import Calendar
 from sqlalchemy import select
 
-from tracker.accounts.models import User
+from tracker.accounts.models import Role, User
 from tracker.extensions import db
 from tracker.hubs.models import HubMembership, membership_delegate
 from tracker.mail.models import MailKind
@@ -99,7 +99,8 @@ def plan_review(version, *, by) -> int:
     submitted plan version."""
     submitter_id = getattr(by, "id", None)
     reviewers = db.session.scalars(select(User).join(process_steering, process_steering.c.user_id == User.id).where(
-        process_steering.c.process_id == version.process_id, User.is_active_account.is_(True)).order_by(User.id))
+        process_steering.c.process_id == version.process_id, User.role == Role.STEERING,
+        User.is_active_account.is_(True)).order_by(User.id))
     label = single_line(version.label)
     url = public_url("plan.version", version_id=version.id)
     return sum(queue(MailKind.PLAN_REVIEW, reviewer.person, template="plan_review", version=version, label=label,

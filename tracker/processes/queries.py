@@ -14,6 +14,7 @@ from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership, hub_moderator
 from tracker.measures.models import Measure
 from tracker.organizations.models import Organization
+from tracker.permissions import steering_processes
 from tracker.processes.models import Process, process_partner
 from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
@@ -29,7 +30,7 @@ def roles_by_process(user) -> list[tuple[Process, list[Role]]]:
     found: dict[int, list[Role]] = defaultdict(list)
     if user.role == Role.ADMIN:
         found.update({process_id: [Role.ADMIN] for process_id in db.session.scalars(select(Process.id))})
-    for process in getattr(user, "steering_processes", ()):
+    for process in steering_processes(user):
         found[process.id].append(Role.STEERING)
     if user.role == Role.MODERATOR:
         for process_id in sorted({hub.process_id for hub in user.moderated_hubs}):
