@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 class Role(enum.StrEnum):
     """The kind of login. An administrator may do anything in every process; a steering partner decides only in
     the processes whose steering group they belong to (Process.steering_members), a moderator only in their hubs
-    (Hub.moderators): without such a membership the role grants nothing beyond a company representative's reading."""
+    (Hub.moderators): without such a membership the role decides nothing (tracker.permissions)."""
 
     ADMIN = "admin"
     STEERING = "steering"
