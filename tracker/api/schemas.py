@@ -465,6 +465,31 @@ class ProgressOut(BaseModel):
     note: str
 
 
+class MilestoneIn(Strict):
+    title: Name
+    due_on: Day | None = None
+    owner_organization_id: Id | None = Field(None, description="The organisation that sees to it")
+    owner_person_id: Id | None = Field(None, description="One of its people, reminded by mail before the due date")
+
+
+class MilestoneOwnerIn(Strict):
+    """Both empty: nobody owns the milestone (yet)."""
+
+    owner_organization_id: Id | None = None
+    owner_person_id: Id | None = None
+
+
+class MilestoneOut(BaseModel):
+    id: int
+    measure_id: int
+    title: str
+    due_on: date | None
+    done: bool
+    done_on: date | None
+    owner_organization_id: int | None
+    owner_person_id: int | None
+
+
 # Prioritisation -----------------------------------------------------------------------------------
 
 class CriterionIn(Strict):
