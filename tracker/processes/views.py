@@ -26,6 +26,12 @@ bp = Blueprint("processes", __name__, url_prefix="/processes")
 NEXT_SESSIONS = 5
 
 
+@bp.app_template_global()
+def process_lineage(process: Process) -> queries.Lineage:
+    """The predecessor and the successors of a process (plan updates), for the pages that link them."""
+    return queries.lineage(process)
+
+
 @bp.get("/<int:process_id>")
 @login_required
 def overview(process_id: int):
@@ -49,6 +55,8 @@ def overview(process_id: int):
         session_counts=queries.session_counts_by_hub(process),
         measure_counts=queries.measure_counts_by_hub(process),
         next_sessions=next_sessions,
+        lineage=queries.lineage(process),
+        carried=queries.carried_over(process),
         phase_form=PhaseForm(phase=process.phase.value) if services.set_phase.allowed(current_user, process) else None,
         approvals_form=ApprovalsNeededForm(approvals_needed=process.approvals_needed)
         if services.set_approvals_needed.allowed(current_user, process) else None,

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.charts.figures import idea_funnel
 from tracker.extensions import db
 from tracker.permissions import load
 from tracker.plan.versions import approved_version
@@ -45,3 +46,15 @@ def landing(process_id: int):
         past=[e for e in events if e.ends_at < now][::-1],
         published=approved_version(process),
     )
+
+
+@bp.get("/p/<int:process_id>/ideas")
+def ideas(process_id: int):
+    """What became of the ideas: the funnel from idea to adopted measure and the fates per hub; counts only."""
+    process = load(Process, process_id)
+    by_hub = queries.idea_fates_by_hub(process)
+    total = queries.IdeaFates(None, sum(row.ideas for row in by_hub),
+                              {fate: sum(row.counts.get(fate, 0) for row in by_hub) for fate in queries.FATES})
+    return render_template("public/ideas.html", process=process, by_hub=by_hub, total=total,
+                           fates=list(queries.FATES), funnel=idea_funnel(process),
+                           published=approved_version(process))
