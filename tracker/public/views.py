@@ -14,7 +14,7 @@ from tracker.permissions import load
 from tracker.plan.versions import approved_version
 from tracker.processes import queries
 from tracker.processes.models import Process
-from tracker.processes.services import phase_timeline
+from tracker.processes.services import phase_dates, phase_timeline
 from tracker.sessions.models import SessionStatus
 
 bp = Blueprint("public", __name__)
@@ -42,6 +42,7 @@ def landing(process_id: int):
         process=process,
         hubs=queries.hubs_with_leads(process),
         timeline=phase_timeline(process),
+        phase_dates=phase_dates(process),
         upcoming=[e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
         past=[e for e in events if e.ends_at < now][::-1],
         published=approved_version(process),
