@@ -22,7 +22,7 @@ TODAY = date(2021, 3, 1)
 @pytest.fixture
 def owner(plan):
     """The responsible organisation's representative, owner of milestones of the first measure."""
-    _goal, measures, rep = plan
+    _goal, _measures, rep = plan
     return rep.person
 
 
