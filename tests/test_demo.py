@@ -80,3 +80,45 @@ def test_seed_demo_twice_changes_nothing(runner):
     assert second.exit_code == 0
     assert "nothing changed" in second.output
     assert _counts() == before
+
+
+def test_the_demo_process_is_in_the_phase_its_data_shows(runner):
+    """Workshops until March 2019, prioritised in May, measures adopted in June: the adoption phase, with the
+    first progress reports after the adoption and none after the process ends (no 2020 reports)."""
+    from tracker.implementation.models import IndicatorValue, ProgressUpdate
+    from tracker.measures.models import MeasureStatus, MeasureTransition
+    from tracker.plan.models import PlanStatus, PlanVersion
+    from tracker.processes.models import Phase
+
+    runner.invoke(args=["seed-demo"])
+    process = db.session.scalar(select(Process))
+    assert process.phase == Phase.ADOPTION
+    # no plan approved yet, so not in implementation; but measures are adopted, so past prioritisation
+    assert db.session.scalar(select(func.count()).select_from(PlanVersion).where(
+        PlanVersion.status == PlanStatus.APPROVED)) == 0
+    adopted_at = db.session.scalars(select(MeasureTransition.at).where(
+        MeasureTransition.to_status == MeasureStatus.ADOPTED)).all()
+    assert adopted_at
+    reports = db.session.scalars(select(ProgressUpdate.date)).all()
+    values = db.session.scalars(select(IndicatorValue.date)).all()
+    assert reports and values
+    assert all(max(adopted_at).date() <= day <= process.ends_on for day in reports + values)
+    held = db.session.scalars(select(Session.starts_at).where(Session.status == "held")).all()
+    assert max(held).date() <= process.ends_on
+    # the dated phases agree: the last held session falls in a phase that is over or current
+    dates = {p.phase: (p.starts_on, p.ends_on) for p in process.phase_dates}
+    assert set(dates) == {phase for phase in Phase if phase.position <= Phase.ADOPTION.position}
+    assert dates[Phase.KICKOFF][0] <= datetime(2018, 9, 26).date() <= dates[Phase.KICKOFF][1]
+
+
+def test_the_demo_has_three_steering_members_for_four_eyes(runner, client):
+    runner.invoke(args=["seed-demo"])
+    process = db.session.scalar(select(Process))
+    steering = db.session.scalars(select(User).where(User.role == Role.STEERING)).all()
+    assert len(steering) >= 3
+    assert process.approvals_needed + 1 <= len(steering)  # a submitter and enough others to approve
+    logins = [(email, password) for email, _n, role, password, _l in data.DEMO_USERS if role == "steering"]
+    assert len(logins) >= 3
+    for email, password in logins:
+        assert client.post("/login", data={"email": email, "password": password}).status_code == 302, email
+        client.post("/logout")

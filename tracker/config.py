@@ -53,6 +53,8 @@ class Config:
     PLAN_CHART_MAX_AGE = 24 * 3600  # seconds a browser keeps a version's chart image (it never changes)
     # A plan measure without a progress report for longer counts as stale (?days= on the overview too).
     STALE_PROGRESS_DAYS = 90
+    # Owners of a milestone are mailed this many days before it is due (`flask remind-milestones`, daily).
+    MILESTONE_REMINDER_DAYS = 14
 
     # Mail: without MAIL_SERVER nothing is sent; mails wait in the outbox (admin → Outbox).
     MAIL_SERVER: str | None = None

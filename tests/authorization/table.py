@@ -112,6 +112,7 @@ def csv(data: bytes):
 get("static", {"filename": "css/app.css"}, ALL)
 get("public.home", {}, ALL)
 get("public.landing", P, ALL)
+get("public.ideas", P, ALL, note="issue 17 item 6: what became of the ideas, counts only")
 get("accounts.login", {}, ALL)
 row("accounts.login", "POST", {}, ALL, lambda o: {"email": o.visitor_email, "password": PASSWORD})
 row("accounts.logout", "POST", {}, USERS, lambda o: {})
@@ -368,6 +369,10 @@ row("implementation.report", "POST", ADOPTED_A, REPORTERS_A, _progress)
 row("implementation.report@B", "POST", ADOPTED_B, REPORTERS_B, _progress)
 row("implementation.add_milestone", "POST", ADOPTED_A, REPORTERS_A, lambda o: {"milestone-title": "Erste Börse"})
 row("implementation.milestone_done", "POST", {"milestone_id": "milestone_a"}, REPORTERS_A, lambda o: {"done": "1"})
+row("implementation.milestone_owner", "POST", {"milestone_id": "milestone_a"}, REPORTERS_A,
+    lambda o: {f"owner{o.milestone_a}-owner_organization_id": str(o.org_a),
+               f"owner{o.milestone_a}-owner_person_id": str(o.company_a_person)},
+    note="issue 17 item 3: who reports on the measure names the milestone's owner")
 row("implementation.add_indicator", "POST", ADOPTED_A, REPORTERS_A,
     lambda o: {"indicator-name": "Betriebe", "indicator-target": "10"})
 row("implementation.add_process_indicator", "POST", P, STEER,
@@ -534,6 +539,12 @@ row("api.report_progress", "POST", ADOPTED_A, REPORTERS_A,
     lambda o: {"date": "2020-03-01", "percent": 20, "light": "green"})
 row("api.report_progress@B", "POST", ADOPTED_B, REPORTERS_B,
     lambda o: {"date": "2020-03-01", "percent": 20, "light": "green"})
+get("api.list_milestones", ADOPTED_A, USERS)
+row("api.add_milestone", "POST", ADOPTED_A, REPORTERS_A,
+    lambda o: {"title": "Erste Börse", "due_on": "2020-05-01", "owner_organization_id": o.org_a,
+               "owner_person_id": o.company_a_person})
+row("api.set_milestone_owner", "PUT", {"milestone_id": "milestone_a"}, REPORTERS_A,
+    lambda o: {"owner_organization_id": o.org_a, "owner_person_id": o.company_a_person})
 get("api.list_rounds", P, USERS)
 row("api.create_round", "POST", P, STEER,
     lambda o: {"title": "API Runde", "method": "dots", "measure_ids": [o.proposal], "points_per_voter": 3})

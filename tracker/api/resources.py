@@ -68,13 +68,16 @@ def _columns(obj) -> dict:
 # Processes -----------------------------------------------------------------------------------
 
 def process_json(process: Process) -> dict:
-    return ProcessOut.model_validate({**_columns(process), "partner_ids": [o.id for o in process.partners]}
-                                     ).model_dump(mode="json")
+    return ProcessOut.model_validate({
+        **_columns(process), "partner_ids": [o.id for o in process.partners],
+        "phases": [{"phase": p.phase, "starts_on": p.starts_on, "ends_on": p.ends_on}
+                   for p in sorted(process.phase_dates, key=lambda p: p.phase.position)]}).model_dump(mode="json")
 
 
 @endpoint("/processes", "GET", "List processes", response=ProcessOut, query=PAGE_QUERY, tag="processes")
 def list_processes():
-    return paginated(select(Process).order_by(Process.id).options(selectinload(Process.partners)), process_json)
+    return paginated(select(Process).order_by(Process.id).options(selectinload(Process.partners),
+                                                                  selectinload(Process.phase_dates)), process_json)
 
 
 @endpoint("/processes", "POST", "Create a process (admins)", check=processes.can_create_processes, body=ProcessIn,
@@ -99,11 +102,13 @@ def get_process(process: Process):
 def patch_process(process: Process, data: ProcessPatch):
     given = data.model_fields_set - {"version", "partner_ids"}
     changes = {name: getattr(data, name) for name in given}
-    for name in ("name", "city", "starts_on", "ends_on", "purpose", "foreword"):
+    for name in ("name", "city", "starts_on", "ends_on", "purpose", "foreword", "phases"):
         if name in changes and changes[name] is None:
             raise Invalid(f"{name} cannot be null.", name)
     if "partner_ids" in data.model_fields_set:
         changes["partners"] = referenced_all(Organization, data.partner_ids, "partner_ids")
+    if changes.get("phases") is not None:
+        changes["phases"] = [p.model_dump() for p in changes["phases"]]
     processes.update_process(process, by=current_user, expected_version=data.version, **changes)
     db.session.commit()
     return process_json(process)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import request
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced, referenced_all
@@ -16,6 +17,9 @@ from tracker.api.schemas import (
     MeasureOut,
     MeasurePatch,
     MergeIn,
+    MilestoneIn,
+    MilestoneOut,
+    MilestoneOwnerIn,
     ProgressIn,
     ProgressOut,
     TransitionIn,
@@ -25,9 +29,10 @@ from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
 from tracker.implementation import services as implementation
+from tracker.implementation.models import Milestone
 from tracker.measures import queries, services, workflow
 from tracker.measures.models import Measure
-from tracker.organizations.models import Organization
+from tracker.organizations.models import Organization, Person
 from tracker.permissions import can_view_measure, can_view_process
 from tracker.processes.models import Process
 from tracker.sessions.models import Session
@@ -163,3 +168,44 @@ def report_progress(measure: Measure, data: ProgressIn):
     db.session.commit()
     return ProgressOut(id=update.id, measure_id=measure.id, date=update.date, percent=update.percent,
                        light=update.light, note=update.note).model_dump(mode="json")
+
+
+def milestone_json(milestone: Milestone) -> dict:
+    return MilestoneOut(id=milestone.id, measure_id=milestone.measure_id, title=milestone.title,
+                        due_on=milestone.due_on, done=milestone.done, done_on=milestone.done_on,
+                        owner_organization_id=milestone.owner_organization_id,
+                        owner_person_id=milestone.owner_person_id).model_dump(mode="json")
+
+
+@endpoint("/measures/{measure_id}/milestones", "GET", "The milestones of a measure, by due date",
+          load=(Measure, "measure_id"), check=can_view_measure, response=MilestoneOut, query=PAGE_QUERY,
+          tag="measures")
+def list_milestones(measure: Measure):
+    return paginated(select(Milestone).where(Milestone.measure_id == measure.id)
+                     .order_by(Milestone.due_on, Milestone.id), milestone_json)
+
+
+@endpoint("/measures/{measure_id}/milestones", "POST", "Add a milestone to an adopted measure, with its owner "
+          "(steering and the responsible organisations)", load=(Measure, "measure_id"),
+          check=implementation.add_milestone, body=MilestoneIn, response=MilestoneOut, errors=(409,),
+          tag="measures", status=201)
+def add_milestone(measure: Measure, data: MilestoneIn):
+    milestone = implementation.add_milestone(
+        measure, title=data.title, due_on=data.due_on, by=current_user,
+        owner_organization=referenced(Organization, data.owner_organization_id, "owner_organization_id"),
+        owner_person=referenced(Person, data.owner_person_id, "owner_person_id"))
+    db.session.commit()
+    return milestone_json(milestone)
+
+
+@endpoint("/milestones/{milestone_id}/owner", "PUT", "Name who sees to a milestone: an organisation and one of "
+          "its people (steering and the responsible organisations)", load=(Milestone, "milestone_id"),
+          check=implementation.set_milestone_owner, body=MilestoneOwnerIn, response=MilestoneOut, errors=(409,),
+          tag="measures")
+def set_milestone_owner(milestone: Milestone, data: MilestoneOwnerIn):
+    implementation.set_milestone_owner(
+        milestone, by=current_user,
+        organization=referenced(Organization, data.owner_organization_id, "owner_organization_id"),
+        person=referenced(Person, data.owner_person_id, "owner_person_id"))
+    db.session.commit()
+    return milestone_json(milestone)

@@ -93,6 +93,15 @@ class Out(BaseModel):
 PlanLanguage = Literal["de", "en"]
 
 
+class PhaseDates(Strict):
+    """When a phase of the process runs (both days included); phases lie within the process's period, in the
+    order of the phases, without overlapping."""
+
+    phase: Phase
+    starts_on: Day
+    ends_on: Day
+
+
 class ProcessIn(Strict):
     name: Name
     city: City
@@ -105,6 +114,7 @@ class ProcessIn(Strict):
     contact_email: EmailStr | None = None
     plan_language: PlanLanguage | None = None
     partner_ids: list[Id] = Field(default_factory=list, max_length=100)
+    phases: list[PhaseDates] = Field(default_factory=list, max_length=len(Phase))
     approvals_needed: int = Field(APPROVALS_NEEDED_DEFAULT, ge=APPROVALS_NEEDED_RANGE[0], le=APPROVALS_NEEDED_RANGE[1],
                                   description="Four eyes: approvals of steering members other than the submitter")
 
@@ -123,6 +133,14 @@ class ProcessPatch(Strict):
     contact_email: EmailStr | None = None
     plan_language: PlanLanguage | None = None
     partner_ids: list[Id] | None = Field(default=None, max_length=100)
+    phases: list[PhaseDates] | None = Field(default=None, max_length=len(Phase),
+                                            description="All dated phases (replaces them; [] removes every date)")
+
+
+class PhaseDatesOut(Out):
+    phase: Phase
+    starts_on: date
+    ends_on: date
 
 
 class ProcessOut(Out):
@@ -138,6 +156,7 @@ class ProcessOut(Out):
     contact_email: str | None
     plan_language: str | None
     partner_ids: list[int]
+    phases: list[PhaseDatesOut]
     parent_id: int | None
     version: int
     approvals_needed: int
@@ -474,6 +493,31 @@ class ProgressOut(BaseModel):
     percent: int
     light: Light
     note: str
+
+
+class MilestoneIn(Strict):
+    title: Name
+    due_on: Day | None = None
+    owner_organization_id: Id | None = Field(None, description="The organisation that sees to it")
+    owner_person_id: Id | None = Field(None, description="One of its people, reminded by mail before the due date")
+
+
+class MilestoneOwnerIn(Strict):
+    """Both empty: nobody owns the milestone (yet)."""
+
+    owner_organization_id: Id | None = None
+    owner_person_id: Id | None = None
+
+
+class MilestoneOut(BaseModel):
+    id: int
+    measure_id: int
+    title: str
+    due_on: date | None
+    done: bool
+    done_on: date | None
+    owner_organization_id: int | None
+    owner_person_id: int | None
 
 
 # Prioritisation -----------------------------------------------------------------------------------

@@ -194,12 +194,26 @@ IDEAS = [
     ],
 ]
 
-# Demo logins: one per role, two of the steering group. Demo only — change or delete them on a real installation.
+# The phases of the demo process with their dates; the data (workshops until March 2019, the prioritisation
+# workshop in May, measures adopted in June) puts it in its adoption phase.
+PHASE = "adoption"
+PHASES = [
+    ("preparation", date(2018, 9, 1), date(2018, 9, 25)),
+    ("kickoff", date(2018, 9, 26), date(2018, 9, 30)),
+    ("workshops", date(2018, 10, 1), date(2019, 3, 31)),
+    ("consolidation", date(2019, 4, 1), date(2019, 5, 15)),
+    ("prioritisation", date(2019, 5, 16), date(2019, 5, 31)),
+    ("adoption", date(2019, 6, 1), date(2019, 12, 31)),
+]
+
+# Demo logins: one per role, three of the steering group. Demo only — change or delete them on a real installation.
 DEMO_USERS = [
     ("admin@example.org", "Alex Admin", "admin", "Demo-Admin-2018", None),
     ("lenkung@example.org", "Lea Lenkung", "steering", "Demo-Lenkung-2018", 1),
     # A second member: four eyes approve a plan version (the submitter never does; the admin counts too).
     ("lenkung2@example.org", "Lars Lenkung", "steering", "Demo-Lenkung2-2018", 2),
+    # A third: one submits a plan version, the two others approve it (Process.approvals_needed, default 2).
+    ("lenkung3@example.org", "Lina Lenkung", "steering", "Demo-Lenkung3-2018", 3),
     ("moderation@example.org", "Moritz Moderation", "moderator", "Demo-Moderation-2018", 0),
     ("unternehmen@example.org", "Ursula Unternehmer", "company", "Demo-Unternehmen-2018", "company:0"),
 ]

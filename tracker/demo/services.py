@@ -18,7 +18,7 @@ from tracker.implementation import demo as implementation_demo
 from tracker.measures.models import Horizon, Measure, MeasureStatus, MeasureTransition
 from tracker.organizations.models import Consent, ConsentPurpose, Organization, OrganizationType, Person, SizeClass
 from tracker.prioritisation import demo as prioritisation_demo
-from tracker.processes.models import Phase, Process
+from tracker.processes.models import Phase, Process, ProcessPhase
 from tracker.registration import services as registration
 from tracker.sessions.models import Attendance, AttendanceStatus, MinutesStatus, Session, SessionKind, SessionStatus
 
@@ -69,7 +69,9 @@ class DemoLoader:
 
     # The process -------------------------------------------------------------------------
     def load(self) -> Process:
-        process = Process(phase=Phase.CONSOLIDATION, **data.PROCESS)
+        process = Process(phase=Phase(data.PHASE), **data.PROCESS)
+        process.phase_dates = [ProcessPhase(phase=Phase(phase), starts_on=first, ends_on=last)
+                               for phase, first, last in data.PHASES]
         db.session.add(process)
 
         partners = [Organization(name=n, type=OrganizationType(t), sector=s, consents_to_be_named=True)

@@ -1,5 +1,9 @@
 """Demo records for implementation tracking: milestones and progress reports of adopted demo measures and
-one process indicator with values (jobs created)."""
+one process indicator with values (jobs created).
+
+The demo process is in its adoption phase (its measures were adopted in June 2019, the plan waits for the
+steering group's approval): every report and value lies between the adoption and the end of the process
+(31 Dec 2019); later milestones are still open."""
 
 from __future__ import annotations
 
@@ -15,15 +19,15 @@ from tracker.measures.models import Measure, MeasureStatus
 # (milestones: title, due, done on), (progress reports: date, percent, light, note) for the first adopted measures.
 PLANS = [
     ([("Projektgruppe eingesetzt", date(2019, 9, 30), date(2019, 9, 20)),
-      ("Konzept im Lenkungskreis vorgestellt", date(2020, 3, 31), date(2020, 4, 15)),
+      ("Konzept im Lenkungskreis vorgestellt", date(2020, 3, 31), None),
       ("Umsetzung in allen Gewerbegebieten", date(2021, 6, 30), None)],
-     [(date(2019, 10, 15), 10, Light.GREEN, "Projektgruppe hat die Arbeit aufgenommen."),
-      (date(2020, 4, 20), 35, Light.YELLOW, "Konzept steht; Finanzierung noch offen."),
-      (date(2020, 11, 10), 50, Light.GREEN, "Fördermittel bewilligt.")]),
-    ([("Bedarfe der Unternehmen erhoben", date(2019, 12, 15), date(2019, 12, 10)),
+     [(date(2019, 8, 15), 5, Light.GREEN, "Auftrag im Lenkungskreis erteilt."),
+      (date(2019, 10, 15), 10, Light.GREEN, "Projektgruppe hat die Arbeit aufgenommen."),
+      (date(2019, 12, 10), 20, Light.YELLOW, "Konzeptentwurf steht; Finanzierung noch offen.")]),
+    ([("Bedarfe der Unternehmen erhoben", date(2019, 11, 15), date(2019, 11, 10)),
       ("Pilotphase abgeschlossen", date(2020, 9, 30), None)],
-     [(date(2020, 1, 20), 20, Light.GREEN, "Umfrage unter 40 Unternehmen ausgewertet."),
-      (date(2020, 10, 5), 30, Light.RED, "Pilot verzögert sich; Partner gesucht.")]),
+     [(date(2019, 9, 20), 10, Light.GREEN, "Fragebogen an 40 Unternehmen verschickt."),
+      (date(2019, 11, 25), 20, Light.RED, "Umfrage ausgewertet; Pilotpartner fehlen noch.")]),
 ]
 
 
@@ -41,6 +45,6 @@ def load(process, users: dict) -> None:
                                           by=steering, created_at=datetime(on.year, on.month, on.day, 12, 0)))
     jobs = Indicator(process_id=process.id, name="Neu geschaffene Arbeitsplätze", unit="Stellen",
                      baseline=Decimal(0), target=Decimal(500))
-    jobs.values = [IndicatorValue(date=date(2019, 12, 31), value=Decimal(60), note="Meldung der Partner"),
-                   IndicatorValue(date=date(2020, 12, 31), value=Decimal(145), note="Meldung der Partner")]
+    jobs.values = [IndicatorValue(date=date(2019, 9, 30), value=Decimal(20), note="Meldung der Partner"),
+                   IndicatorValue(date=date(2019, 12, 31), value=Decimal(60), note="Meldung der Partner")]
     db.session.add(jobs)

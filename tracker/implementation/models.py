@@ -16,6 +16,7 @@ from tracker.model_types import enum_type, utcnow
 if TYPE_CHECKING:
     from tracker.accounts.models import User
     from tracker.measures.models import Measure
+    from tracker.organizations.models import Organization, Person
     from tracker.processes.models import Process
 
 
@@ -34,8 +35,15 @@ class Milestone(db.Model):
     due_on: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)
     done_on: Mapped[date | None]
+    # Who sees to it: an organisation and, optionally, one of its people (reminded by mail before it is due).
+    owner_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    # The due date the owner was last reminded of: one reminder per milestone and due date.
+    reminded_due_on: Mapped[date | None]
 
     measure: Mapped[Measure] = relationship()
+    owner_organization: Mapped[Organization | None] = relationship()
+    owner_person: Mapped[Person | None] = relationship()
 
 
 class ProgressUpdate(db.Model):

@@ -22,6 +22,7 @@ from tracker.extensions import db
 from tracker.implementation.models import Indicator, IndicatorValue, Light, Milestone, ProgressUpdate
 from tracker.labels import label
 from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus
+from tracker.organizations.models import Organization, Person
 from tracker.permissions import guarded, is_steering, represents
 from tracker.processes.models import Process
 
@@ -30,6 +31,7 @@ TRACKED = tuple(PLAN_STATUSES)  # the plan measures the roll-ups count (complete
 REPORTING = (MeasureStatus.ADOPTED, MeasureStatus.IN_PROGRESS, MeasureStatus.ON_HOLD)
 PERCENT_RANGE = range(0, 101)
 SUMMARY_LENGTH = 120  # of a title or name in the audit summary
+MILESTONE_TITLE_LENGTH = 200
 ONLY_REPORTERS = _l("Only the steering group and the responsible organisations record the implementation of a "
                     "measure.")
 
@@ -87,15 +89,55 @@ def report_progress(measure: Measure, *, on: date, percent: int, light: Light, n
     return update
 
 
+def _owner(organization: Organization | None, person: Person | None) -> tuple[Organization | None, Person | None]:
+    """A milestone's owner: an organisation and, optionally, one of its people (a person alone brings theirs)."""
+    if person is not None:
+        if person.anonymised_at is not None:
+            raise Invalid(_("This person can no longer be named."), "owner_person_id")
+        if organization is None:
+            organization = person.organization
+        if organization is None or person.organization_id != organization.id:
+            raise Invalid(_("The person who owns a milestone belongs to its organisation."), "owner_person_id")
+    return organization, person
+
+
+def _owner_ids(milestone: Milestone) -> list[int | None]:
+    return [milestone.owner_organization_id, milestone.owner_person_id]
+
+
 @guarded(can_report, ONLY_REPORTERS)
-def add_milestone(measure: Measure, *, title: str, due_on: date | None, by) -> Milestone:
+def add_milestone(measure: Measure, *, title: str, due_on: date | None, owner_organization: Organization | None = None,
+                  owner_person: Person | None = None, by) -> Milestone:
+    """A milestone of a measure being implemented, with the organisation (and person) who sees to it."""
     _require_reporting(measure)
     title = _required(title, "title", _("Please name the milestone."))
-    milestone = Milestone(measure_id=measure.id, title=title, due_on=due_on)
+    if len(title) > MILESTONE_TITLE_LENGTH:
+        raise Invalid(_("At most %(n)d characters.", n=MILESTONE_TITLE_LENGTH), "title")
+    organization, person = _owner(owner_organization, owner_person)
+    milestone = Milestone(measure_id=measure.id, title=title, due_on=due_on,
+                          owner_organization_id=organization.id if organization else None,
+                          owner_person_id=person.id if person else None)
     db.session.add(milestone)
     db.session.flush()
-    record("create", milestone, by=by, summary=title[:SUMMARY_LENGTH])
+    record("create", milestone, by=by, summary=title[:SUMMARY_LENGTH],
+           changes={"owner": _owner_ids(milestone)} if organization else None)
     return milestone
+
+
+@guarded(can_mark_milestone, ONLY_REPORTERS)
+def set_milestone_owner(milestone: Milestone, *, organization: Organization | None, person: Person | None,
+                        by) -> None:
+    """Who sees to the milestone (both empty: nobody yet); the person belongs to the organisation."""
+    _require_reporting(milestone.measure)
+    organization, person = _owner(organization, person)
+    before = _owner_ids(milestone)
+    after = [organization.id if organization else None, person.id if person else None]
+    if before == after:
+        return
+    milestone.owner_organization_id, milestone.owner_person_id = after
+    milestone.owner_organization, milestone.owner_person = organization, person
+    record("update", milestone, by=by, summary=f"owner → {organization.name if organization else '—'}"[:300],
+           changes={"owner": [before, after]})
 
 
 @guarded(can_mark_milestone, ONLY_REPORTERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +16,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, Optional
 
 import tracker.implementation.labels  # noqa: F401  (registers the traffic-light labels)
-from tracker.errors import Invalid
+from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
@@ -23,7 +24,8 @@ from tracker.implementation import services
 from tracker.implementation.models import Indicator, Light, Milestone, ProgressUpdate
 from tracker.labels import choices
 from tracker.measures.models import Measure
-from tracker.permissions import can_view_measure, can_view_process, load
+from tracker.organizations.models import Organization, Person
+from tracker.permissions import can_view_measure, can_view_process, find, load
 from tracker.processes.models import Process
 
 bp = Blueprint("implementation", __name__)
@@ -40,9 +42,66 @@ class ProgressForm(FlaskForm):
     note = TextAreaField(_l("What happened"), validators=[Optional(), Length(max=5000)])
 
 
-class MilestoneForm(FlaskForm):
+def _optional_id(value) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+class OwnerForm(FlaskForm):
+    """Who sees to a milestone: an organisation and, optionally, one of its people."""
+
+    owner_organization_id = SelectField(_l("Owning organisation"), coerce=_optional_id, validate_choice=False)
+    owner_person_id = SelectField(_l("Owner (person)"), coerce=_optional_id, validate_choice=False)
+
+
+class MilestoneForm(OwnerForm):
     title = StringField(_l("Milestone"), validators=[InputRequired(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[Optional()])
+
+
+def _owner_choices(form: OwnerForm, measure: Measure) -> OwnerForm:
+    """The organisations of the measure (responsible, partners) and of the steering group, and their people."""
+    organizations = list(dict.fromkeys([*measure.responsible_organizations, *measure.partner_organizations,
+                                        *measure.process.partners]))
+    form.owner_organization_id.choices = [("", _("— nobody yet —"))] + [(o.id, o.name) for o in organizations]
+    people = db.session.scalars(select(Person).where(
+        Person.organization_id.in_([o.id for o in organizations]), Person.anonymised_at.is_(None))
+        .order_by(Person.name)).all() if organizations else []
+    groups: dict[str, list] = {"": [("", _("— no one in particular —"))]}
+    names = {o.id: o.name for o in organizations}
+    for person in people:
+        groups.setdefault(names[person.organization_id], []).append((person.id, person.name))
+    form.owner_person_id.choices = groups
+    return form
+
+
+def _owner_form(milestone: Milestone, **kwargs) -> OwnerForm:
+    """The owner form of one milestone (its own prefix: the measure page shows one per milestone)."""
+    return OwnerForm(prefix=f"owner{milestone.id}", **kwargs)
+
+
+def _owner_forms(milestones: list[Milestone], measure: Measure) -> dict[int, OwnerForm]:
+    if not milestones:
+        return {}
+    template = _owner_choices(OwnerForm(prefix="owner", formdata=None), measure)
+    forms = {}
+    for m in milestones:
+        form = _owner_form(m, formdata=None, owner_organization_id=m.owner_organization_id,
+                           owner_person_id=m.owner_person_id)
+        form.owner_organization_id.choices = template.owner_organization_id.choices
+        form.owner_person_id.choices = template.owner_person_id.choices
+        forms[m.id] = form
+    return forms
+
+
+def _owners(form: OwnerForm) -> dict:
+    """The owner the form names (an unknown id is a field error, as the service would answer)."""
+    organization = find(Organization, form.owner_organization_id.data)
+    person = find(Person, form.owner_person_id.data)
+    if form.owner_organization_id.data is not None and organization is None:
+        raise Invalid(_("Please choose one of the organisations."), "owner_organization_id")
+    if form.owner_person_id.data is not None and person is None:
+        raise Invalid(_("Please choose one of the people."), "owner_person_id")
+    return {"organization": organization, "person": person}
 
 
 class IndicatorForm(FlaskForm):
@@ -74,16 +133,18 @@ def _decimal(text: str | None) -> Decimal | None:
 def measure_tracking(measure: Measure, user) -> dict:
     """What the measure page shows of its implementation (and the forms, for those who may report)."""
     may = services.can_report(user, measure) and services.is_reporting(measure)
+    milestones = list(db.session.scalars(select(Milestone).where(Milestone.measure_id == measure.id)
+                                         .order_by(Milestone.due_on, Milestone.id)))
     return {
         "may_report": may,
-        "milestones": list(db.session.scalars(select(Milestone).where(Milestone.measure_id == measure.id)
-                                              .order_by(Milestone.due_on, Milestone.id))),
+        "milestones": milestones,
+        "owner_forms": _owner_forms(milestones, measure) if may else {},
         "updates": list(db.session.scalars(select(ProgressUpdate).where(ProgressUpdate.measure_id == measure.id)
                                            .order_by(ProgressUpdate.date.desc(), ProgressUpdate.id.desc()))),
         "indicators": list(db.session.scalars(select(Indicator).where(Indicator.measure_id == measure.id)
                                               .order_by(Indicator.id))),
         "progress_form": ProgressForm(prefix="progress") if may else None,
-        "milestone_form": MilestoneForm(prefix="milestone") if may else None,
+        "milestone_form": _owner_choices(MilestoneForm(prefix="milestone"), measure) if may else None,
         "indicator_form": IndicatorForm(prefix="indicator") if may else None,
         "value_form": ValueForm(prefix="value") if may else None,
     }
@@ -127,12 +188,15 @@ def report(measure_id: int):
 @login_required
 def add_milestone(measure_id: int):
     measure = load(Measure, measure_id, services.add_milestone.allowed)
-    form = MilestoneForm(prefix="milestone")
+    form = _owner_choices(MilestoneForm(prefix="milestone"), measure)
     if not form.validate_on_submit():
         return _measure_refused(form, measure, _("Add a milestone"), ".add_milestone")
     try:
-        services.add_milestone(measure, title=form.title.data, due_on=form.due_on.data, by=current_user)
+        owner = _owners(form)
+        services.add_milestone(measure, title=form.title.data, due_on=form.due_on.data, by=current_user,
+                               owner_organization=owner["organization"], owner_person=owner["person"])
     except Invalid as problem:
+        db.session.rollback()
         _field_error(form, problem)
         return _measure_refused(form, measure, _("Add a milestone"), ".add_milestone")
     db.session.commit()
@@ -147,6 +211,29 @@ def milestone_done(milestone_id: int):
     services.set_milestone_done(milestone, request.form.get("done") == "1", on=date.today(), by=current_user)
     db.session.commit()
     return _back(milestone.measure_id)
+
+
+@bp.post("/milestones/<int:milestone_id>/owner")
+@login_required
+def milestone_owner(milestone_id: int):
+    """Name (or change) who sees to a milestone."""
+    milestone = load(Milestone, milestone_id, services.set_milestone_owner.allowed)
+    measure = milestone.measure
+    form = _owner_choices(_owner_form(milestone), measure)
+    refused = partial(_refused, form, title=_("Owner of the milestone"), context=milestone.title,
+                      action=url_for(".milestone_owner", milestone_id=milestone.id),
+                      back=url_for("measures.show", measure_id=measure.id) + "#implementation")
+    if not form.validate_on_submit():
+        return refused()
+    try:
+        services.set_milestone_owner(milestone, by=current_user, **_owners(form))
+    except (Invalid, Conflict) as problem:
+        db.session.rollback()
+        _field_error(form, problem)
+        return refused() if isinstance(problem, Invalid) else (refused()[0], 409)
+    db.session.commit()
+    flash(_("The owner of the milestone is saved."), "success")
+    return _back(measure.id)
 
 
 def _field_error(form, problem: Invalid) -> None:

@@ -121,6 +121,16 @@ def reminders(today: date) -> int:
                      dedup_key=f"reminder:{a.session_id}:{a.person_id}", **_links(a)) is not None for a in rows)
 
 
+def milestone_reminder(milestone, today: date) -> bool:
+    """The owner of a milestone hears before it is due; once per milestone and due date."""
+    measure = milestone.measure
+    return queue(MailKind.MILESTONE, milestone.owner_person, template="milestone_reminder", milestone=milestone,
+                 title=single_line(milestone.title), measure_title=single_line(measure.title),
+                 days=(milestone.due_on - today).days,
+                 measure_url=public_url("measures.show", measure_id=measure.id) + "#implementation",
+                 dedup_key=f"milestone:{milestone.id}:{milestone.due_on.isoformat()}") is not None
+
+
 def digests(today: date) -> int:
     """Once a week, each owner of open action items gets the list, overdue ones first."""
     items = db.session.scalars(select(ActionItem).where(ActionItem.done.is_(False), ActionItem.owner_id.is_not(None))

@@ -20,6 +20,7 @@ class MailKind(enum.StrEnum):
     MEASURE_STATUS = "measure_status"
     ACTION_DIGEST = "action_digest"
     PLAN_REVIEW = "plan_review"  # a plan version waits for the steering group's approval
+    MILESTONE = "milestone"  # a milestone one owns is due soon
     ACCOUNT = "account"  # set-password links: always sent, no unsubscribe
 
 

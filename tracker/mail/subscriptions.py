@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from tracker.accounts.signals import password_reset_requested, set_password_link_created
 from tracker.attendance.signals import attendees_invited
+from tracker.implementation.signals import milestone_due_soon
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
 from tracker.plan.signals import plan_version_submitted
@@ -55,6 +56,10 @@ def _account_holder_registered(process, *, person) -> None:
     events.account_holder_registered(process, person)
 
 
+def _milestone_due_soon(milestone, *, today) -> None:
+    events.milestone_reminder(milestone, today)
+
+
 def connect() -> None:
     """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
     attendees_invited.connect(_invitations)
@@ -65,3 +70,4 @@ def connect() -> None:
     password_reset_requested.connect(_password_reset)
     account_holder_registered.connect(_account_holder_registered)
     plan_version_submitted.connect(_plan_version_submitted)
+    milestone_due_soon.connect(_milestone_due_soon)

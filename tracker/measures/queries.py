@@ -118,6 +118,12 @@ def destination_chain(measure: Measure) -> list[Measure]:
     return chain
 
 
+def carried_into(measure: Measure) -> list[Measure]:
+    """The measures of later plan updates that carry this one on (origin_measure_id), oldest first."""
+    return list(db.session.scalars(select(Measure).where(Measure.origin_measure_id == measure.id)
+                                   .order_by(Measure.id)))
+
+
 def all_source_ids(measure: Measure) -> list[int]:
     ids, stack = [], list(measure.merged_from)
     while stack:

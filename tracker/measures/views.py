@@ -85,6 +85,7 @@ def show(measure_id: int):
         supports=current_user.organization is not None and current_user.organization in measure.supporters,
         similar=similar.similar_measures(measure) if internal and measure.status in similar.OPEN else [],
         destination=queries.destination_chain(measure),
+        carried_into=queries.carried_into(measure),
         in_plan=measure.status in PLAN_STATUSES,
     )
 

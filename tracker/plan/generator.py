@@ -28,7 +28,7 @@ from tracker.plan import texts
 from tracker.plan.models import PlanStatus, PlanVersion
 from tracker.processes.models import Process, process_partner
 from tracker.processes.queries import attendance_counts
-from tracker.processes.services import figures, phase_timeline
+from tracker.processes.services import figures, phase_dates, phase_timeline
 from tracker.sessions.models import Session, SessionKind, SessionStatus
 from tracker.text import single_line
 
@@ -212,13 +212,17 @@ def _chapter(key, number, title, introduction, objective, measures, goal_id=None
 
 def _process_part(process: Process, hubs: list[Hub]) -> dict[str, Any]:
     f = figures(process)
+    dates = phase_dates(process)
     partners = [organization_name(o) for o in db.session.scalars(
         select(Organization).join(process_partner, process_partner.c.organization_id == Organization.id)
         .where(process_partner.c.process_id == process.id).order_by(Organization.name)
     )]
     return {
         "starts_on": _iso(process.starts_on), "ends_on": _iso(process.ends_on), "phase": process.phase.value,
-        "timeline": [{"phase": phase.value, "state": state} for phase, state in phase_timeline(process)],
+        "timeline": [{"phase": phase.value, "state": state,
+                      "starts_on": _iso(dates[phase][0]) if phase in dates else None,
+                      "ends_on": _iso(dates[phase][1]) if phase in dates else None}
+                     for phase, state in phase_timeline(process)],
         "figures": {
             "organizations": f.organizations, "people": f.people, "sessions": f.sessions,
             "sessions_held": f.sessions_held, "working_hours": f.working_hours, "ideas": f.ideas,

@@ -165,6 +165,14 @@ def phase(value: str) -> str:
     return label(Phase(value))
 
 
+def phase_step(step: dict[str, Any]) -> str:
+    """A phase of the plan's timeline with its dates, if it has them ("Workshops: 1 Mar 2019 – 30 Sep 2019")."""
+    name = phase(step["phase"])
+    if not step.get("starts_on"):  # versions frozen before phases had dates
+        return name
+    return f"{name}: {day(step['starts_on'], 'medium')} – {day(step['ends_on'], 'medium')}"
+
+
 def session_kind(value: str) -> str:
     return label(SessionKind(value))
 

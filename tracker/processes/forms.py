@@ -30,10 +30,23 @@ class ProcessForm(FlaskForm):
     plan_language = SelectField(_l("Language of the plan documents"),
                                 choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
     version = VersionField()
+
+
 class SteeringForm(FlaskForm):
     """Who belongs to the process's steering group."""
 
     user_ids = SelectMultipleField(_l("Members of the steering group"), coerce=int)
+
+
+def phase_field(phase: Phase, end: str) -> str:
+    """The name of the form field of a phase's first ("starts_on") or last day ("ends_on")."""
+    return f"phase_{phase.value}_{end}"
+
+
+# One pair of dates per phase (both empty: the phase has no dates); the service checks order and period.
+for _phase in Phase:
+    setattr(ProcessForm, phase_field(_phase, "starts_on"), DateField(_l("From"), validators=[Optional()]))
+    setattr(ProcessForm, phase_field(_phase, "ends_on"), DateField(_l("To"), validators=[Optional()]))
 
 
 class ApprovalsNeededForm(FlaskForm):

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -101,8 +101,26 @@ class Process(db.Model):
     goals: Mapped[list[GuidingGoal]] = relationship(back_populates="process", order_by="GuidingGoal.number")
     steering_members: Mapped[list[User]] = relationship(secondary=process_steering, back_populates="steering_processes",
                                                         order_by="User.id")
+    # The dated phases, in the order of Phase (a phase without dates has no row).
+    phase_dates: Mapped[list[ProcessPhase]] = relationship(
+        back_populates="process", cascade="all, delete-orphan", order_by="ProcessPhase.starts_on")
 
     __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Process {self.id} {self.name!r}>"
+
+
+class ProcessPhase(db.Model):
+    """When a phase of a process runs (both days included); the set-up page and the API edit them."""
+
+    __tablename__ = "process_phase"
+    __table_args__ = (UniqueConstraint("process_id", "phase"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
+    phase: Mapped[Phase] = mapped_column(enum_type(Phase, "process_phase_phase"))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    process: Mapped[Process] = relationship(back_populates="phase_dates")

@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership, hub_moderator
-from tracker.measures.models import Measure
+from tracker.measures.models import PLAN_STATUSES, Measure, MeasureStatus
 from tracker.organizations.models import Organization
 from tracker.permissions import steering_processes
 from tracker.processes.models import Process, process_partner
@@ -60,6 +60,68 @@ def chosen_process(user, chosen_id: int | None) -> Process | None:
         if process.id == chosen_id:
             return process
     return mine[0] if mine else newest_process()
+@dataclass
+class Lineage:
+    """A process's place among plan updates: the process whose plan it updates, and the updates of its own."""
+
+    predecessor: Process | None
+    successors: list[Process]
+
+    def __bool__(self) -> bool:
+        return self.predecessor is not None or bool(self.successors)
+
+
+def lineage(process: Process) -> Lineage:
+    """The predecessor (parent_id) and the successors of a process, in one query."""
+    related = db.session.scalars(select(Process).where(
+        (Process.id == process.parent_id) | (Process.parent_id == process.id))
+        .order_by(Process.starts_on, Process.id)).all()
+    return Lineage(next((p for p in related if p.id == process.parent_id), None),
+                   [p for p in related if p.parent_id == process.id])
+
+
+def carried_over(process: Process) -> list[tuple[Measure, Measure]]:
+    """The measures an update carried over, each with its original in the predecessor, by the original's id."""
+    if process.parent_id is None:
+        return []
+    origin = aliased(Measure)
+    return [(copy, original) for copy, original in db.session.execute(
+        select(Measure, origin).join(origin, origin.id == Measure.origin_measure_id)
+        .where(Measure.process_id == process.id, origin.process_id == process.parent_id)
+        .order_by(origin.id))]
+
+
+# What became of the ideas, by where each stands now (the columns add up to the ideas of a hub).
+FATES = {
+    "adopted": PLAN_STATUSES,
+    "open": frozenset({MeasureStatus.IDEA, MeasureStatus.IN_REVIEW, MeasureStatus.PROPOSAL,
+                       MeasureStatus.PRIORITISED}),
+    "merged": frozenset({MeasureStatus.MERGED}),
+    "rejected": frozenset({MeasureStatus.REJECTED}),
+    "withdrawn": frozenset({MeasureStatus.WITHDRAWN}),
+}
+
+
+@dataclass
+class IdeaFates:
+    hub: Hub | None  # None: ideas raised outside the hubs (plenary, prioritisation)
+    ideas: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def idea_fates_by_hub(process: Process) -> list[IdeaFates]:
+    """Per hub (in hub order; ideas without a hub last): how many ideas, and where they stand now. Counts only."""
+    hubs = {hub.id: hub for hub in db.session.scalars(select(Hub).where(Hub.process_id == process.id)
+                                                      .order_by(Hub.position, Hub.id))}
+    rows: dict[int | None, IdeaFates] = {hub_id: IdeaFates(hub) for hub_id, hub in hubs.items()}
+    for hub_id, status, count in db.session.execute(
+            select(Measure.hub_id, Measure.status, func.count()).where(Measure.process_id == process.id)
+            .group_by(Measure.hub_id, Measure.status)):
+        row = rows.setdefault(hub_id if hub_id in hubs else None, IdeaFates(None))
+        row.ideas += count
+        fate = next(name for name, statuses in FATES.items() if status in statuses)
+        row.counts[fate] = row.counts.get(fate, 0) + count
+    return [rows[key] for key in [*hubs, None] if key in rows]
 
 
 def hubs_with_leads(process: Process) -> list[Hub]:

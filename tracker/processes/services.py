@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select, union
@@ -24,6 +26,7 @@ from tracker.errors import Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.fields import one_line
 from tracker.hubs.models import HubMembership
+from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.organizations.models import Organization, Person
 from tracker.permissions import can_set_phase, guarded, is_admin, is_steering
@@ -34,6 +37,7 @@ from tracker.processes.models import (
     LONGEST_YEARS,
     Phase,
     Process,
+    ProcessPhase,
     longer_than_allowed,
     process_partner,
 )
@@ -47,7 +51,8 @@ ONLY_STEERING_EDITS = _l("Only the steering group edits the process.")
 PLAN_LANGUAGES = ("de", "en")
 # What the set-up page edits (the phase has its own action, set_phase).
 EDITABLE = frozenset({"name", "city", "starts_on", "ends_on", "contact_name", "contact_email", "purpose", "foreword",
-                      "plan_language", "partners"})
+                      "plan_language", "partners", "phases"})
+RELATIONS = frozenset({"partners", "phases"})  # edited as lists, not as columns
 MAX_TEXT = 50_000
 ONLY_ADMINS_APPROVALS = _l("Only administrators set how many approvals a plan version needs.")
 ONLY_STEERING_MEMBERS = _l("Only administrators and the process's steering group choose its steering group.")
@@ -102,10 +107,62 @@ def check_period(starts_on: date, ends_on: date) -> None:
         raise Invalid(_("A process lasts at most %(years)d years.", years=LONGEST_YEARS), "ends_on")
 
 
+PhaseDates = tuple[Phase, date, date]
+
+
+def checked_phases(phases: Iterable, starts_on: date, ends_on: date) -> list[PhaseDates]:
+    """The dated phases as (phase, first day, last day) in the order of Phase: each within the process's
+    period, each phase at most once, and none overlapping the next (both days count)."""
+    result: dict[Phase, PhaseDates] = {}
+    for item in phases:
+        phase, first, last = (item["phase"], item["starts_on"], item["ends_on"]) if isinstance(item, dict) else item
+        try:
+            phase = Phase(phase)
+        except ValueError:
+            raise Invalid(_("Please choose one of the phases."), "phases") from None
+        if phase in result:
+            raise Invalid(_("The phase “%(phase)s” has two periods.", phase=label(phase)), "phases")
+        if not isinstance(first, date) or not isinstance(last, date):
+            raise Invalid(_("The phase “%(phase)s” needs the day it starts and the day it ends.", phase=label(phase)),
+                          f"phase_{phase.value}")
+        if last < first:
+            raise Invalid(_("The phase “%(phase)s” cannot end before it starts.", phase=label(phase)),
+                          f"phase_{phase.value}")
+        if first < starts_on or last > ends_on:
+            raise Invalid(_("The phase “%(phase)s” lies within the period of the process (%(start)s – %(end)s).",
+                            phase=label(phase), start=format_date(starts_on), end=format_date(ends_on)),
+                          f"phase_{phase.value}")
+        result[phase] = (phase, first, last)
+    ordered = [result[phase] for phase in Phase if phase in result]
+    for (before, _first, last), (phase, first, _last) in pairwise(ordered):
+        if first <= last:
+            raise Invalid(_("The phase “%(phase)s” starts after “%(before)s” has ended.", phase=label(phase),
+                            before=label(before)), f"phase_{phase.value}")
+    return ordered
+
+
+def _phase_rows(process: Process) -> list[list[str]]:
+    return [[p.phase.value, p.starts_on.isoformat(), p.ends_on.isoformat()]
+            for p in sorted(process.phase_dates, key=lambda p: p.phase.position)]
+
+
+def _set_phases(process: Process, phases: list[PhaseDates]) -> None:
+    """Replace the dated phases, changing rows in place (the unique phase per process stays true meanwhile)."""
+    existing = {p.phase: p for p in process.phase_dates}
+    for phase, first, last in phases:
+        row = existing.pop(phase, None)
+        if row is None:
+            process.phase_dates.append(ProcessPhase(phase=phase, starts_on=first, ends_on=last))
+        else:
+            row.starts_on, row.ends_on = first, last
+    for row in existing.values():
+        process.phase_dates.remove(row)
+
+
 def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, phase: Phase = Phase.PREPARATION,
                    purpose: str = "", foreword: str = "", contact_name: str | None = None,
                    contact_email: str | None = None, plan_language: str | None = None,
-                   partners: Iterable[Organization] = (),
+                   partners: Iterable[Organization] = (), phases: Iterable = (),
                    approvals_needed: int = APPROVALS_NEEDED_DEFAULT) -> Process:
     """A new masterplan process (administrators); it may not end before it starts."""
     if not can_create_processes(by):
@@ -113,13 +170,17 @@ def create_process(*, by, name: str, city: str, starts_on: date, ends_on: date, 
     values = _checked(dict(name=name, city=city, starts_on=starts_on, ends_on=ends_on, purpose=purpose,
                            foreword=foreword, contact_name=contact_name, contact_email=contact_email,
                            plan_language=plan_language))
+    dated = checked_phases(phases, values["starts_on"], values["ends_on"])
     _check_approvals_needed(approvals_needed)
     process = Process(phase=phase, approvals_needed=approvals_needed, **values)
     process.partners = list(dict.fromkeys(partners))
+    _set_phases(process, dated)
     db.session.add(process)
     db.session.flush()
-    record("create", process, by=by, summary=process.name,
-           changes={"partners": [o.id for o in process.partners]} if process.partners else None)
+    changes = {"partners": [o.id for o in process.partners]} if process.partners else {}
+    if dated:
+        changes["phases"] = _phase_rows(process)
+    record("create", process, by=by, summary=process.name, changes=changes or None)
     process_created.send(process, by=by)
     return process
 
@@ -133,10 +194,15 @@ def update_process(process: Process, *, by, expected_version: int, **changes: An
         raise Invalid(_("This field cannot be changed here."), sorted(unknown)[0])
     if expected_version != process.version:
         raise StaleVersion(process, version=process.version)
-    current = {name: getattr(process, name) for name in EDITABLE - {"partners"}}
-    values = _checked(current | {k: v for k, v in changes.items() if k != "partners"})
+    current = {name: getattr(process, name) for name in EDITABLE - RELATIONS}
+    values = _checked(current | {k: v for k, v in changes.items() if k not in RELATIONS})
     partners = list(dict.fromkeys(changes["partners"])) if "partners" in changes else None
     partner_ids = sorted(o.id for o in process.partners)  # read before any change: loading them would flush it
+    phases_before = _phase_rows(process)
+    # Every change of the period checks the phases again: they stay within it.
+    phases = checked_phases(changes["phases"] if "phases" in changes else
+                            [(p.phase, p.starts_on, p.ends_on) for p in process.phase_dates],
+                            values["starts_on"], values["ends_on"])
     for name, value in values.items():
         setattr(process, name, value)
     recorded = changed_fields(process)
@@ -144,6 +210,11 @@ def update_process(process: Process, *, by, expected_version: int, **changes: An
         recorded["partners"] = [partner_ids, sorted(o.id for o in partners)]
         process.partners = partners
         flag_modified(process, "name")  # the row is written, so its version counts this change too
+    phases_after = [[phase.value, first.isoformat(), last.isoformat()] for phase, first, last in phases]
+    if phases_after != phases_before:
+        _set_phases(process, phases)
+        recorded["phases"] = [phases_before, phases_after]
+        flag_modified(process, "name")
     if not recorded:
         return
     try:
@@ -289,4 +360,9 @@ def phase_timeline(process: Process) -> list[tuple[Phase, str]]:
         (phase, "done" if phase.position < current else "current" if phase.position == current else "upcoming")
         for phase in Phase
     ]
+
+
+def phase_dates(process: Process) -> dict[Phase, tuple[date, date]]:
+    """{phase: (first day, last day)} for the phases that have dates."""
+    return {p.phase: (p.starts_on, p.ends_on) for p in process.phase_dates}
 

@@ -18,13 +18,19 @@ from tracker.labels import label
 from tracker.organizations.models import Organization
 from tracker.permissions import can_view_process, find, load
 from tracker.processes import queries, services
-from tracker.processes.forms import ApprovalsNeededForm, PhaseForm, ProcessForm, SteeringForm
+from tracker.processes.forms import ApprovalsNeededForm, PhaseForm, ProcessForm, SteeringForm, phase_field
 from tracker.processes.models import Phase, Process
 from tracker.sessions.models import Session, SessionStatus
 from tracker.sessions.queries import visible_sessions
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 NEXT_SESSIONS = 5
+
+
+@bp.app_template_global()
+def process_lineage(process: Process) -> queries.Lineage:
+    """The predecessor and the successors of a process (plan updates), for the pages that link them."""
+    return queries.lineage(process)
 
 
 @bp.get("/<int:process_id>")
@@ -45,11 +51,14 @@ def overview(process_id: int):
         setup_steps=steps if not all(step.done for step in steps) else [],
         figures=services.figures(process),
         timeline=services.phase_timeline(process),
+        phase_dates=services.phase_dates(process),
         hubs=queries.hubs_with_leads(process),
         members=queries.members_by_hub(process),
         session_counts=queries.session_counts_by_hub(process),
         measure_counts=queries.measure_counts_by_hub(process),
         next_sessions=next_sessions,
+        lineage=queries.lineage(process),
+        carried=queries.carried_over(process),
         phase_form=PhaseForm(phase=process.phase.value) if services.set_phase.allowed(current_user, process) else None,
         approvals_form=ApprovalsNeededForm(approvals_needed=process.approvals_needed)
         if services.set_approvals_needed.allowed(current_user, process) else None,
@@ -95,6 +104,9 @@ def _form(process: Process | None, formdata=None) -> ProcessForm:
                            version=process.version)
         if formdata is None:  # a process without its own language writes in the installation's
             form.plan_language.data = process.plan_language or current_app.config["BABEL_DEFAULT_LOCALE"]
+            for dated in process.phase_dates:
+                form[phase_field(dated.phase, "starts_on")].data = dated.starts_on
+                form[phase_field(dated.phase, "ends_on")].data = dated.ends_on
     form.partner_ids.choices = [SelectChoice(o.id, o.name) for o in db.session.scalars(
         select(Organization).order_by(Organization.name))]
     return form
@@ -106,13 +118,19 @@ def _fields(form: ProcessForm) -> dict:
     return {"name": form.name.data, "city": form.city.data, "starts_on": form.starts_on.data,
             "ends_on": form.ends_on.data, "contact_name": form.contact_name.data,
             "contact_email": form.contact_email.data, "purpose": form.purpose.data or "",
-            "foreword": form.foreword.data or "", "plan_language": form.plan_language.data, "partners": partners}
+            "foreword": form.foreword.data or "", "plan_language": form.plan_language.data, "partners": partners,
+            "phases": [(phase, form[phase_field(phase, "starts_on")].data, form[phase_field(phase, "ends_on")].data)
+                       for phase in Phase if form[phase_field(phase, "starts_on")].data is not None
+                       or form[phase_field(phase, "ends_on")].data is not None]}
 
 
 def _refused(form: ProcessForm, problem: Invalid | Conflict) -> int:
     """The service's refusal at its field (the input stays in the form); the page's status."""
     db.session.rollback()
-    field = "partner_ids" if problem.field == "partners" else problem.field
+    field = {"partners": "partner_ids", "phases": phase_field(Phase.PREPARATION, "starts_on")}.get(
+        problem.field, problem.field)
+    if field and field.startswith("phase_") and field not in form:  # a phase's period: at its first day
+        field = f"{field}_starts_on"
     getattr(form, field if field in form else "name").errors.append(str(problem))
     return problem.status
 
@@ -136,7 +154,8 @@ def new():
                 db.session.commit()
                 flash(_("The process is created. The checklist shows what its set-up still needs."), "success")
                 return redirect(url_for(".overview", process_id=process.id))
-    return render_template("processes/form.html", form=form, process=None), status
+    return render_template("processes/form.html", form=form, process=None, phases=list(Phase),
+                           phase_field=phase_field), status
 
 
 @bp.route("/<int:process_id>/edit", methods=["GET", "POST"])
@@ -156,14 +175,16 @@ def edit(process_id: int):
                 db.session.rollback()
                 process = db.session.get(Process, process_id)
                 form.version.data = process.version  # saving again now replaces what the other person saved
-                return render_template("processes/form.html", form=form, process=process, conflict=True), 409
+                return render_template("processes/form.html", form=form, process=process, conflict=True,
+                                       phases=list(Phase), phase_field=phase_field), 409
             except (Invalid, Conflict) as problem:
                 status = _refused(form, problem)
             else:
                 db.session.commit()
                 flash(_("The process is saved."), "success")
                 return redirect(url_for(".overview", process_id=process.id))
-    return render_template("processes/form.html", form=form, process=process), status
+    return render_template("processes/form.html", form=form, process=process, phases=list(Phase),
+                           phase_field=phase_field), status
 
 
 @bp.post("/<int:process_id>/approvals-needed")

@@ -8,12 +8,13 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from tracker.charts.figures import idea_funnel
 from tracker.extensions import db
 from tracker.permissions import load
 from tracker.plan.versions import approved_version
 from tracker.processes import queries
 from tracker.processes.models import Process
-from tracker.processes.services import phase_timeline
+from tracker.processes.services import phase_dates, phase_timeline
 from tracker.sessions.models import SessionStatus
 
 bp = Blueprint("public", __name__)
@@ -41,7 +42,20 @@ def landing(process_id: int):
         process=process,
         hubs=queries.hubs_with_leads(process),
         timeline=phase_timeline(process),
+        phase_dates=phase_dates(process),
         upcoming=[e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
         past=[e for e in events if e.ends_at < now][::-1],
         published=approved_version(process),
     )
+
+
+@bp.get("/p/<int:process_id>/ideas")
+def ideas(process_id: int):
+    """What became of the ideas: the funnel from idea to adopted measure and the fates per hub; counts only."""
+    process = load(Process, process_id)
+    by_hub = queries.idea_fates_by_hub(process)
+    total = queries.IdeaFates(None, sum(row.ideas for row in by_hub),
+                              {fate: sum(row.counts.get(fate, 0) for row in by_hub) for fate in queries.FATES})
+    return render_template("public/ideas.html", process=process, by_hub=by_hub, total=total,
+                           fates=list(queries.FATES), funnel=idea_funnel(process),
+                           published=approved_version(process))

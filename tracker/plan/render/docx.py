@@ -121,7 +121,7 @@ def _process(w: Writer, _section: dict[str, Any]) -> None:
     w.heading(t("process"), 1)
     w.heading(t("timeline"), 2)
     for step in p["timeline"]:
-        item = w.paragraph(texts.phase(step["phase"]), style="List Number")
+        item = w.paragraph(texts.phase_step(step), style="List Number")
         if step["state"] == "current":
             item.runs[0].bold = True
     w.heading(t("figures"), 2)

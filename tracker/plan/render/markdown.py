@@ -104,7 +104,7 @@ def _process(out: Lines, doc: dict[str, Any], _section: dict[str, Any], text: Te
     _heading(out, 3, t("timeline"), text)
     for step in p["timeline"]:
         marker = "**" if step["state"] == "current" else ""
-        out.append(f"- {marker}{text.plain(texts.phase(step['phase']))}{marker}")
+        out.append(f"- {marker}{text.plain(texts.phase_step(step))}{marker}")
     out.append("")
     _heading(out, 3, t("figures"), text)
     _items(out, [f"{name}: {value}" for name, value in texts.figure_rows(doc)], text)
