@@ -87,6 +87,7 @@ ENV_SETTINGS = {
     "MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "PUBLIC_URL": ("PUBLIC_URL", str),
+    "MILESTONE_REMINDER_DAYS": ("MILESTONE_REMINDER_DAYS", int),
     "API_WRITE_LIMIT": ("API_WRITE_LIMIT", str),
     "TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda v: [h.strip() for h in v.split(",") if h.strip()]),
     "BENCHMARK_ENDPOINTS": ("BENCHMARK_ENDPOINTS", lambda v: v.lower() in {"1", "true", "yes"}),

@@ -42,13 +42,17 @@ def pages(world):
     goal = factories.goal(world.process, number=1, title="Oberhausen ist innovativ")
     adopted = factories.measure(world.process, world.hub_a, title="Gründerzentrum am Kanal",
                                 status=MeasureStatus.ADOPTED, primary_goal=goal, is_focus_project=True)
+    from tracker.implementation.models import Milestone
+
+    db.session.add(Milestone(measure=adopted, title="Erste Börse", owner_organization=world.partner,
+                             owner_person=world.steering.person))  # its owner form is on the measure page
     version = plan.freeze(world.process, "Masterplan 2019", by=world.steering)
     plan.submit(version, by=world.steering)
     factories.approve_plan_version(version)
     db.session.commit()
     p, s, h = world.process.id, world.session_a.id, world.hub_a.id
     return {
-        None: ["/", f"/p/{p}", f"/p/{p}/register", f"/p/{p}/progress", f"/p/{p}/plan", "/login",
+        None: ["/", f"/p/{p}", f"/p/{p}/register", f"/p/{p}/progress", f"/p/{p}/plan", f"/p/{p}/ideas", "/login",
                "/forgot-password"],
         world.company_a: ["/start", f"/hubs/{h}", f"/processes/{p}/measures", f"/processes/{p}/measures/new",
                           f"/measures/{world.measure_a.id}", f"/hubs/choose/{p}", "/profile"],
