@@ -320,8 +320,8 @@ def _charts(doc: dict[str, Any], measures: list[Measure]) -> list[dict[str, Any]
                     MeasureStatus.ON_HOLD.value]
         charts.append({"key": "goals", "title": "Measures per guiding goal by status", "type": "stacked",
                        "columns": ["Guiding goal", *statuses],
-                       "rows": [[str(c["number"] or "No guiding goal"), *[c["progress"]["by_status"].get(s, 0) for s in statuses]]
-                                for c in doc["chapters"]]})
+                       "rows": [[str(c["number"] or "No guiding goal"),
+                                 *[c["progress"]["by_status"].get(s, 0) for s in statuses]] for c in doc["chapters"]]})
     return charts
 
 

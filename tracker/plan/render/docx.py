@@ -119,8 +119,10 @@ def column_widths(cells: list[list[str]], total: int) -> list[int]:
         if not short:
             break
         fixed.update(short)
-        rest = total - sum(least[i] for i in fixed)
         free = sum(weights[i] for i in range(count) if i not in fixed)
+        if not free:  # cannot happen while the words fit the page (checked above); rounding aside
+            return [int(total * x / sum(least)) for x in least]
+        rest = total - sum(least[i] for i in fixed)
         widths = [least[i] if i in fixed else rest * weights[i] / free for i in range(count)]
     return [int(w) for w in widths]
 
@@ -196,6 +198,9 @@ def _language(word, language: str) -> None:
     theme = settings.find(qn("w:themeFontLang"))
     if theme is not None:
         theme.set(qn("w:val"), language)
+    proof_state = settings.find(qn("w:proofState"))  # the template's "spelling checked": not in this language
+    if proof_state is not None:
+        settings.remove(proof_state)
     _setting(settings, "w:autoHyphenation", after="w:defaultTabStop")
     _setting(settings, "w:updateFields", before="w:compat")
     if language.startswith("de"):
