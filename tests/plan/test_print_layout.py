@@ -18,7 +18,7 @@ import pytest
 from flask_babel import force_locale
 
 from tests import factories
-from tests.plan.helpers import pdf_pages, pdf_toc
+from tests.plan.helpers import pdf_toc
 from tracker.charts.export import browser_path
 from tracker.extensions import db
 from tracker.permissions import SYSTEM
@@ -205,12 +205,14 @@ def test_benchmark_pdf_is_a4_with_whole_headers_phases_as_a_list_and_every_chart
     reader = PdfReader(io.BytesIO(data))
     assert all(_is_a4(page) for page in reader.pages)
     assert reader.trailer["/Root"]["/Lang"] == "de"  # hyphenated as German
-    pages = pdf_pages(data)
+    pages, lowest = _text_and_lowest_line(reader)
     text = "\n".join(pages)
 
     # Every chart the plan lists is an image of its own.
-    images = {hashlib.sha256(image.data).hexdigest() for page in reader.pages for image in page.images}
-    assert doc["charts"] and len(images) >= len(doc["charts"])
+    pictures = _images(reader)
+    assert doc["charts"] and len({hashlib.sha256(p.get_data()).hexdigest() for p in pictures}) >= len(doc["charts"])
+    # Sharp in print: at the text width (6.6 in) 200 dpi or more.
+    assert all(picture["/Width"] >= 1300 for picture in pictures)
 
     # No table header is broken inside a word ("Veranstaltu ngen", with or without a hyphen).
     words = _header_words(doc)
@@ -236,19 +238,43 @@ def test_benchmark_pdf_is_a4_with_whole_headers_phases_as_a_list_and_every_chart
 
     # No forced page breaks: the body's pages are filled (before, every chapter and annex part began a page
     # of its own, and a dozen pages of the 1× plan ended in their upper half).
-    half_empty = [number for number, page in enumerate(reader.pages[2:-1], start=3) if _text_ends_above_middle(page)]
+    middle = float(reader.pages[0].mediabox.height) / 2
+    half_empty = [number for number, y in enumerate(lowest[2:-1], start=3) if y is None or y > middle]
     assert len(half_empty) <= 3, half_empty
 
 
-def _text_ends_above_middle(page) -> bool:
-    """Whether the lowest line of a page's text (not its footer, not the draft mark) is in its upper half."""
-    lowest = []
-    footer = float(page.mediabox.height) * 0.06
+def _images(reader) -> list:
+    """The PDF's image objects, each once (WeasyPrint shares them between pages; pypdf's page.images
+    would decode every one again on every page)."""
+    found: dict = {}
 
-    def visit(text, cm, tm, _font, _size):
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and text.strip() != "ENTWURF" and y > footer:
-            lowest.append(y)
+    def walk(resources) -> None:
+        xobjects = (resources or {}).get("/XObject")
+        for ref in (xobjects.get_object() if xobjects else {}).values():
+            obj = ref.get_object()
+            key = getattr(ref, "idnum", id(obj))
+            if key not in found:
+                found[key] = obj if obj.get("/Subtype") == "/Image" else None
+                if obj.get("/Subtype") == "/Form":
+                    walk(obj.get("/Resources"))
 
-    page.extract_text(visitor_text=visit)
-    return not lowest or min(lowest) > float(page.mediabox.height) / 2
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return [obj for obj in found.values() if obj is not None]
+
+
+def _text_and_lowest_line(reader) -> tuple[list[str], list[float | None]]:
+    """Each page's text, and the height of its lowest line of text (not the footer, not the draft mark)."""
+    pages, lowest = [], []
+    for page in reader.pages:
+        heights: list[float] = []
+        footer = float(page.mediabox.height) * 0.06
+
+        def visit(text, cm, tm, _font, _size, heights=heights, footer=footer):
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if text.strip() and text.strip() != "ENTWURF" and y > footer:
+                heights.append(y)
+
+        pages.append(page.extract_text(visitor_text=visit) or "")
+        lowest.append(min(heights) if heights else None)
+    return pages, lowest
