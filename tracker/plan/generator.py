@@ -309,7 +309,7 @@ def _named_organizations(process: Process) -> list[str]:
 def _charts(doc: dict[str, Any], measures: list[Measure]) -> list[dict[str, Any]]:
     """Each chart as a data table (the source of the image and its accessible alternative)."""
     charts = []
-    annex_rows = [[part["name"] or "—", len(part["sessions"]), sum(s["attended"] for s in part["sessions"]),
+    annex_rows = [[part["name"] or "Process-wide", len(part["sessions"]), sum(s["attended"] for s in part["sessions"]),
                    round(sum(s["attended"] * s["hours"] for s in part["sessions"]), 1), len(part["ideas"])]
                   for part in doc["annex"]]
     charts.append({"key": "hubs", "title": "Sessions, attendance and ideas per hub", "type": "bar",
@@ -324,8 +324,8 @@ def _charts(doc: dict[str, Any], measures: list[Measure]) -> list[dict[str, Any]
                     MeasureStatus.ON_HOLD.value]
         charts.append({"key": "goals", "title": "Measures per guiding goal by status", "type": "stacked",
                        "columns": ["Guiding goal", *statuses],
-                       "rows": [[str(c["number"] or "—"), *[c["progress"]["by_status"].get(s, 0) for s in statuses]]
-                                for c in doc["chapters"]]})
+                       "rows": [[str(c["number"] or "No guiding goal"),
+                                 *[c["progress"]["by_status"].get(s, 0) for s in statuses]] for c in doc["chapters"]]})
     return charts
 
 

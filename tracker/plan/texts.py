@@ -94,6 +94,8 @@ T = {
     "Proposals": _l("Proposals"),
     "Adopted": _l("Adopted"),
     "Guiding goal": _l("Guiding goal"),
+    "Process-wide": _l("Process-wide"),  # the row of events and ideas outside any hub
+    "No guiding goal": _l("No guiding goal"),
 }
 
 # How the plan refers to an organisation that did not agree to be named (issue 16, finding 14).

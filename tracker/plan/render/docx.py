@@ -1,18 +1,26 @@
-"""DOCX of the plan (python-docx): a title page, a contents field, then one writer per section kind."""
+"""DOCX of the plan (python-docx): a title page, a table of contents, then one writer per section kind.
+
+Set up for print in the plan's language: A4 pages, every style in the document's language (de-DE or
+en-GB, so Word checks the spelling of the right language and hyphenates it), page numbers in the
+footer, tables in a built-in table style whose header row repeats on every page. The generator writes
+the table of contents itself (see _contents_entries), so it lists the chapters without any update.
+"""
 
 from __future__ import annotations
 
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from docx import Document
-from docx.enum.text import WD_BREAK
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
+from flask_babel import get_locale
 
 from tracker.plan import texts
 from tracker.plan.render import tables
@@ -20,21 +28,35 @@ from tracker.plan.texts import document_title, t
 
 FONT = "Liberation Sans"
 FONT_SIZE = Pt(10.5)
-CHART_WIDTH = Cm(15)
-CONTENTS_FIELD = 'TOC \\o "1-3" \\h \\z \\u'  # headings of levels 1–3, as links
+TABLE_FONT_SIZE = Pt(9)
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)  # A4
+MARGINS = {"top_margin": Mm(25), "bottom_margin": Mm(22), "left_margin": Mm(25), "right_margin": Mm(20),
+           "header_distance": Mm(10), "footer_distance": Mm(10)}
+TEXT_WIDTH = PAGE_WIDTH - MARGINS["left_margin"] - MARGINS["right_margin"]
+CHART_WIDTH = Cm(16)
 PAGE_FIELD = "PAGE"
+LANGUAGES = {"de": "de-DE", "en": "en-GB"}
+TABLE_STYLE = "Light List Accent 1"
+TABLE_TEXT = "Table Text"  # the paragraph style of table cells: smaller, no space after
+TOC_LEVEL_1 = ("TOC1", "toc 1")  # Word's built-in style of contents entries (styleId, name)
+BOOKMARK = "_Toc{:04d}"  # Word's own prefix for headings the contents refers to
 
 
 @dataclass
 class Writer:
-    """The Word document being written, the plan's data and its chart images."""
+    """The Word document being written, the plan's data, its chart images and the chapters written so far."""
 
     word: Any
     doc: dict[str, Any]
     images: dict[str, bytes]
+    chapters: list[tuple[str, str]] = field(default_factory=list)  # (title, bookmark) of each level-1 heading
 
     def heading(self, text: str, level: int) -> None:
-        self.word.add_heading(text, level=level)
+        paragraph = self.word.add_heading(text, level=level)
+        if level == 1:
+            bookmark = BOOKMARK.format(len(self.chapters) + 1)
+            _bookmark(paragraph, bookmark, len(self.chapters) + 1)
+            self.chapters.append((text, bookmark))
 
     def paragraph(self, text: str = "", style: str | None = None):
         return self.word.add_paragraph(text, style=style)
@@ -47,46 +69,168 @@ class Writer:
         for item in items:
             self.word.add_paragraph(item, style="List Bullet")
 
-    def page_break(self) -> None:
-        self.word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    def page_break(self):
+        paragraph = self.word.add_paragraph()
+        paragraph.add_run().add_break(WD_BREAK.PAGE)
+        return paragraph
 
-    def table(self, columns: list[str], rows: list[list[Any]]) -> None:
-        """A grid with a bold header row, and an empty paragraph after it."""
-        grid = self.word.add_table(rows=1, cols=len(columns))
-        grid.style = "Table Grid"
-        for cell, text in zip(grid.rows[0].cells, columns, strict=True):
-            cell.text = str(text)
-            for run in cell.paragraphs[0].runs:
-                run.bold = True
-        for row in rows:
-            for cell, value in zip(grid.add_row().cells, row, strict=True):
-                cell.text = str(value)
+    def table(self, columns: list[str], rows: list[list[Any]], *, label_column: bool = False) -> None:
+        """A table in the document's table style: its header row repeats on every page it runs over, the
+        columns are as wide as their words need, and an empty paragraph follows it."""
+        texts_ = [[str(c) for c in columns], *[[str(v) for v in row] for row in rows]]
+        grid = self.word.add_table(rows=len(texts_), cols=len(columns))
+        grid.style = self.word.styles[TABLE_STYLE]
+        grid.autofit = False
+        look = grid._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:
+            look.set(qn("w:firstColumn"), "1" if label_column else "0")
+            look.set(qn("w:val"), "04A0" if label_column else "0420")
+        style_id = self.word.styles[TABLE_TEXT].style_id  # set as XML: python-docx looks a style up each time
+        widths = column_widths(texts_, TEXT_WIDTH)
+        for column, width in zip(grid.columns, widths, strict=True):
+            column.width = width
+        for row, values in zip(grid.rows, texts_, strict=True):
+            for cell, value, width in zip(row.cells, values, widths, strict=True):
+                cell.width = width
+                paragraph = cell.paragraphs[0]
+                paragraph._p.style = style_id
+                paragraph.add_run(value)
+        header = grid.rows[0]._tr.get_or_add_trPr()
+        header.append(OxmlElement("w:tblHeader"))  # repeats on every page the table runs over
         self.word.add_paragraph()
+
+
+def column_widths(cells: list[list[str]], total: int) -> list[int]:
+    """Widths (EMU) that keep each column's longest word on one line where the page allows (a header
+    broken mid-word reads badly), sharing the rest by how much text the column holds."""
+    char = Pt(9 * 0.6)  # an average character of the table font, bold
+    padding = Pt(12)
+    count = len(cells[0])
+    least = [max(len(word) for row in cells for word in (row[i].split() or [""])) * char + padding
+             for i in range(count)]
+    mean = [sum(len(row[i]) for row in cells) / len(cells) for i in range(count)]
+    if sum(least) >= total:
+        return [int(total * x / sum(least)) for x in least]
+    weights = [max(m, 1.0) for m in mean]
+    widths = [total * w / sum(weights) for w in weights]
+    fixed: set[int] = set()
+    while True:  # a column narrower than its longest word gets that width; the others share the rest
+        short = [i for i in range(count) if i not in fixed and widths[i] < least[i]]
+        if not short:
+            break
+        fixed.update(short)
+        free = sum(weights[i] for i in range(count) if i not in fixed)
+        if not free:  # cannot happen while the words fit the page (checked above); rounding aside
+            return [int(total * x / sum(least)) for x in least]
+        rest = total - sum(least[i] for i in fixed)
+        widths = [least[i] if i in fixed else rest * weights[i] / free for i in range(count)]
+    return [int(w) for w in widths]
 
 
 def to_docx(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None) -> bytes:
     writer = Writer(_document(doc, marked), doc, images or {})
     _title_page(writer, marked)
-    _contents(writer)
+    contents_end = _contents(writer)
     for section in doc["sections"]:
         SECTION_WRITERS[section["kind"]](writer, section)
+    _contents_entries(writer, contents_end)
+    _language(writer.word, LANGUAGES.get(str(get_locale() or "de"), "de-DE"))
     buffer = io.BytesIO()
     writer.word.save(buffer)
     return buffer.getvalue()
 
 
 def _document(doc: dict[str, Any], marked: bool):
-    """An empty Word document with the plan's font, the draft mark in the header and page numbers."""
+    """An empty A4 Word document with the plan's font and styles, the draft mark in the header and
+    page numbers in the footer."""
     word = Document()
     word.core_properties.title = doc["title"]["process"]
     style = word.styles["Normal"]
     style.font.name = FONT
     style.font.size = FONT_SIZE
-    section = word.sections[0]
-    section.header.paragraphs[0].text = " · ".join(
-        x for x in (t("draft_mark") if marked else "", doc["title"]["process"], doc["title"]["label"]) if x)
-    _add_field(section.footer.paragraphs[0], PAGE_FIELD)
+    _styles(word)
+    for section in word.sections:
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        for name, value in MARGINS.items():
+            setattr(section, name, value)
+        section.header.paragraphs[0].text = " · ".join(
+            x for x in (t("draft_mark") if marked else "", doc["title"]["process"], doc["title"]["label"]) if x)
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _add_field(footer, PAGE_FIELD)
     return word
+
+
+def _styles(word) -> None:
+    """The styles the plan adds to python-docx's template: table cells and contents entries."""
+    cell = word.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = word.styles["Normal"]
+    cell.font.size = TABLE_FONT_SIZE
+    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.line_spacing = 1.0
+    style_id, name = TOC_LEVEL_1
+    entry = word.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    entry.element.styleId = style_id
+    entry.base_style = word.styles["Normal"]
+    entry.paragraph_format.space_after = Pt(4)
+    entry.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+
+
+def _language(word, language: str) -> None:
+    """The document's language on the defaults and on every style (Word checks spelling and hyphenates
+    by it), automatic hyphenation on, and fields updated when the file is opened."""
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    properties = run_defaults.find(qn("w:rPr"))
+    if properties is None:
+        properties = OxmlElement("w:rPr")
+        run_defaults.append(properties)
+    _set_language(properties, language)
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:type")) != "numbering":  # numbering styles hold no run properties
+            _set_language(style.get_or_add_rPr(), language)
+    word.core_properties.language = language
+    settings = word.settings.element
+    theme = settings.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), language)
+    proof_state = settings.find(qn("w:proofState"))  # the template's "spelling checked": not in this language
+    if proof_state is not None:
+        settings.remove(proof_state)
+    _setting(settings, "w:autoHyphenation", after="w:defaultTabStop")
+    _setting(settings, "w:updateFields", before="w:compat")
+    if language.startswith("de"):
+        for name, value in (("w:decimalSymbol", ","), ("w:listSeparator", ";")):
+            element = settings.find(qn(name))
+            if element is not None:
+                element.set(qn("w:val"), value)
+
+
+def _set_language(properties, language: str) -> None:
+    element = properties.find(qn("w:lang"))
+    if element is None:
+        element = OxmlElement("w:lang")
+        properties.insert_element_before(element, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    element.set(qn("w:val"), language)
+
+
+def _setting(settings, name: str, *, after: str | None = None, before: str | None = None) -> None:
+    """Switch a setting on, in its place in settings.xml (Word refuses elements out of order)."""
+    element = settings.find(qn(name))
+    if element is None:
+        element = OxmlElement(name)
+        anchor = settings.find(qn(after or before))
+        if anchor is None:
+            settings.append(element)
+        elif after:
+            anchor.addnext(element)
+        else:
+            anchor.addprevious(element)
+    element.set(qn("w:val"), "true")
 
 
 def _title_page(w: Writer, marked: bool) -> None:
@@ -103,12 +247,30 @@ def _title_page(w: Writer, marked: bool) -> None:
     w.page_break()
 
 
-def _contents(w: Writer) -> None:
-    """A table-of-contents field that Word fills in when it opens the file."""
-    has_toc_style = "TOC Heading" in [s.name for s in w.word.styles]
-    w.paragraph(t("contents"), style="TOC Heading" if has_toc_style else "Heading 1")
-    _add_field(w.paragraph(), CONTENTS_FIELD)
-    w.page_break()
+def _contents(w: Writer):
+    """The contents heading; its entries follow once the chapters are written (_contents_entries)."""
+    w.paragraph(t("contents"), style="TOC Heading")
+    return w.page_break()
+
+
+def _contents_entries(w: Writer, end) -> None:
+    """One entry per chapter, each a link to the chapter's heading with a page reference (PAGEREF field).
+
+    Written by the generator rather than as a TOC field's result: LibreOffice shows a TOC field's entries
+    as they were saved (without page numbers, as none were known), but computes a page reference itself,
+    and Word updates page references on opening (w:updateFields).
+    """
+    style = w.word.styles[TOC_LEVEL_1[1]]
+    for title, bookmark in w.chapters:
+        paragraph = end.insert_paragraph_before(style=style)
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), bookmark)
+        link.set(qn("w:history"), "1")
+        link.append(_run(text=title))
+        link.append(_run(tab=True))
+        _field_start(link, f" PAGEREF {bookmark} \\h ")
+        link.append(_run(field="end"))
+        paragraph._p.append(link)
 
 
 def _foreword(w: Writer, _section: dict[str, Any]) -> None:
@@ -125,7 +287,7 @@ def _process(w: Writer, _section: dict[str, Any]) -> None:
         if step["state"] == "current":
             item.runs[0].bold = True
     w.heading(t("figures"), 2)
-    w.table([t("figures"), ""], texts.figure_rows(w.doc))
+    w.table([t("figures"), ""], texts.figure_rows(w.doc), label_column=True)
     if p["partners"]:
         w.heading(t("partners"), 2)
         w.bullets(p["partners"])
@@ -135,7 +297,9 @@ def _process(w: Writer, _section: dict[str, Any]) -> None:
     for chart in w.doc["charts"]:
         w.heading(t(chart["title"]), 3)
         if chart["key"] in w.images:
-            w.word.add_picture(io.BytesIO(w.images[chart["key"]]), width=CHART_WIDTH)
+            picture = w.paragraph()
+            picture.paragraph_format.keep_with_next = True  # the chart stays with its table
+            picture.add_run().add_picture(io.BytesIO(w.images[chart["key"]]), width=CHART_WIDTH)
         else:
             w.paragraph(t("chart_table_note"))
         w.table(*tables.chart_table(chart))
@@ -165,7 +329,7 @@ def _measure(w: Writer, m: dict[str, Any]) -> None:
         w.paragraph(t("update_" + m["update"])).runs[0].italic = True
     w.paragraphs(m["description"])
     w.paragraphs(m["approach"])
-    w.table([t("measure"), m["ref"]], [list(fact) for fact in tables.measure_facts(m)])
+    w.table([t("measure"), m["ref"]], [list(fact) for fact in tables.measure_facts(m)], label_column=True)
 
 
 def _focus(w: Writer, _section: dict[str, Any]) -> None:
@@ -213,16 +377,49 @@ def _plain(markdown_text: str) -> list[str]:
 
 
 def _add_field(paragraph, instruction: str) -> None:
-    """A Word field (page number, table of contents) that Word fills in when it opens the file."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = instruction
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    for element in (begin, code, separate, end):
-        run._r.append(element)
+    """A Word field (the page number) that the reading program fills in."""
+    _field_start(paragraph._p, instruction)
+    paragraph._p.append(_run(field="end"))
+
+
+def _field_start(parent, instruction: str) -> None:
+    """The start of a field: its code, then the separator after which its shown result follows."""
+    parent.append(_run(field="begin"))
+    parent.append(_run(code=instruction))
+    parent.append(_run(field="separate"))
+
+
+def _run(*, text: str | None = None, tab: bool = False, field: str | None = None, code: str | None = None):
+    """A w:r holding text, a tab, a field character or a field code."""
+    run = OxmlElement("w:r")
+    if text is not None:
+        element = OxmlElement("w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+    elif tab:
+        element = OxmlElement("w:tab")
+    elif field is not None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), field)
+    else:
+        element = OxmlElement("w:instrText")
+        element.set(qn("xml:space"), "preserve")
+        element.text = code
+    run.append(element)
+    return run
+
+
+def _bookmark(paragraph, name: str, number: int) -> None:
+    """A bookmark around a heading's text (the contents entries refer to it)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    runs = paragraph._p.findall(qn("w:r"))
+    if runs:
+        runs[0].addprevious(start)
+        runs[-1].addnext(end)
+    else:
+        paragraph._p.append(start)
+        paragraph._p.append(end)

@@ -36,8 +36,9 @@ def render_page(**context) -> str:
     css_href = None
     if not context.get("pdf"):
         css_href = url_for("static", filename=STYLESHEET) if has_request_context() else None
-    return current_app.jinja_env.get_template(TEMPLATE).render(
-        css_href=css_href, doc_lang=str(get_locale() or "de"), **context)
+    # The document's language, not the reader's: it decides the PDF's hyphenation.
+    doc_lang = texts.document_locale(context["doc"]) if context.get("doc") else str(get_locale() or "de")
+    return current_app.jinja_env.get_template(TEMPLATE).render(css_href=css_href, doc_lang=doc_lang, **context)
 
 
 def to_html(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None) -> str:
