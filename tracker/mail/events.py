@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from icalendar import Calendar
 from sqlalchemy import select
 
 from tracker.accounts.models import Role, User
@@ -17,18 +16,12 @@ from tracker.organizations.models import Person
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
 from tracker.text import single_line
-from tracker.urls import public_host, public_url
+from tracker.urls import public_url
 
 
 def session_ics(session: Session) -> bytes:
     """An invitation or update for calendars: the session's stable UID, its version as SEQUENCE."""
-    cal = Calendar()
-    cal.add("prodid", "-//Masterplan Tracker//DE")
-    cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST")
-    cal.add_component(ical.event_for(session, public_host(), url=public_url("sessions.show", session_id=session.id,
-                                                                    _external=True)))
-    return cal.to_ical()
+    return ical.invitation(session, url=public_url("sessions.show", session_id=session.id))
 
 
 def _links(attendance: Attendance) -> dict:
