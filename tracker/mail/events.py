@@ -144,3 +144,26 @@ def account_holder_registered(process, person) -> None:
     queue(MailKind.ACCOUNT, person, template="already_registered", process=process,
           login_url=public_url("accounts.login"),
           dedup_key=f"already-registered:{person.id}:{process.id}:{date.today().isoformat()}")
+
+
+def registration_received(process, request, language: str | None) -> None:
+    """The registrant of a public registration hears that it arrived and what happens next. They are no
+    person yet (nothing is written before approval): the mail goes to the address as typed."""
+    registrant = Person(name=request.name, email=request.email)
+    queue(MailKind.ACCOUNT, registrant, template="registration_received", language=language,
+          process_name=single_line(process.name), event=request.event,
+          delegates=[single_line(d.name) for d in request.delegates],
+          dedup_key=f"registration-received:{request.id}")
+
+
+def kickoff_registered(request, attendances: list[Attendance]) -> int:
+    """Everyone an approved registration registered for its event: the confirmation with the event's .ics
+    and the link to excuse themselves."""
+    if not attendances:
+        return 0
+    session = attendances[0].session
+    ics = session_ics(session)
+    return sum(queue(MailKind.INVITATION, a.person, template="kickoff_registered", session=session, ics=ics,
+                     organization=single_line(request.organization.name) if request.organization else "",
+                     dedup_key=f"registered:{session.id}:{a.person_id}:v{session.version}",
+                     **_links(a)) is not None for a in attendances)

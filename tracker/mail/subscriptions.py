@@ -11,7 +11,7 @@ from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
 from tracker.plan.signals import plan_version_submitted
-from tracker.registration.signals import account_holder_registered
+from tracker.registration.signals import account_holder_registered, registration_approved, registration_received
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
 
@@ -55,6 +55,14 @@ def _account_holder_registered(process, *, person) -> None:
     events.account_holder_registered(process, person)
 
 
+def _registration_received(process, *, request, language) -> None:
+    events.registration_received(process, request, language)
+
+
+def _registration_approved(request, *, attendances, by) -> None:
+    events.kickoff_registered(request, attendances)
+
+
 def connect() -> None:
     """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
     attendees_invited.connect(_invitations)
@@ -65,3 +73,5 @@ def connect() -> None:
     password_reset_requested.connect(_password_reset)
     account_holder_registered.connect(_account_holder_registered)
     plan_version_submitted.connect(_plan_version_submitted)
+    registration_received.connect(_registration_received)
+    registration_approved.connect(_registration_approved)
