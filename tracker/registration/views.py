@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 import tracker.registration.labels  # noqa: F401  (registers the request status labels)
@@ -42,8 +45,26 @@ def event(session_id: int):
 
 # The public form ----------------------------------------------------------------------------------
 
+DELEGATE_FIELD = re.compile(r"delegates-(\d{1,2})-")
+
+
+def _contiguous_rows(formdata):
+    """The form data with every delegate row up to the last one sent: WTForms renumbers rows with gaps (a
+    browser leaves out none, but a middle row left empty by a script would shift the rows after it)."""
+    if formdata is None:
+        return None
+    indices = {int(m.group(1)) for key in formdata for m in [DELEGATE_FIELD.match(key)] if m}
+    missing = [i for i in range(max(indices, default=-1) + 1) if i not in indices]
+    if not missing:
+        return formdata
+    formdata = MultiDict(formdata)
+    for index in missing:
+        formdata[f"delegates-{index}-name"] = ""
+    return formdata
+
+
 def _form(process: Process, formdata=None) -> RegistrationForm:
-    form = RegistrationForm(formdata=formdata, hub_id=request.args.get("hub", type=int))
+    form = RegistrationForm(formdata=_contiguous_rows(formdata), hub_id=request.args.get("hub", type=int))
     form.organization_type.choices = choices(OrganizationType)
     form.hub_id.choices = [SelectChoice(h.id, h.name) for h in queries.hubs_with_leads(process)]
     return form
@@ -206,8 +227,9 @@ def decide(request_id: int, decision: str):
     db.session.commit()
     flash(_approved_message(approval), "success")
     if approval.attendances:
-        flash(_("%(count)d people are registered for “%(event)s”; each received the calendar entry.",
-                count=len(approval.attendances), event=registration.event.title), "success")
+        flash(ngettext("%(num)d person is registered for “%(event)s” and received the calendar entry.",
+                       "%(num)d people are registered for “%(event)s”; each received the calendar entry.",
+                       len(approval.attendances), event=registration.event.title), "success")
     return redirect(url_for(".pending"))
 
 
