@@ -32,6 +32,7 @@ from tracker.implementation.models import Indicator, Milestone
 from tracker.mail import services as mail_services
 from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.measures.models import MeasureStatus
+from tracker.registration.services import approve as approve_registration
 from tracker.registration.services import request_registration
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, AttendanceStatus, Session, SessionKind, SessionStatus
@@ -97,6 +98,11 @@ def build(app, snapshot: Path) -> Stage:
     registration = request_registration(
         process, hub=hub_c, name="Paula Pending", email="paula.pending@example.org", function=None,
         organization_name="Pending GmbH", consent_contact=True, consent_named=False)
+    approved = request_registration(
+        process, hub=hub_c, name="Anton Approved", email="anton.approved@example.org", function=None,
+        organization_name="Approved GmbH", consent_contact=True, consent_named=False,
+        delegates=[{"name": "Dora Delegate", "email": "dora.delegate@example.org"}], consent_delegates=True)
+    approve_registration(approved, by=w.admin, create_new=True)
     person_x = factories.person(org_c, name="Xaver Anonym")
     steering2 = factories.user(Role.STEERING, organization=w.partner, name="Sina Steering-2")
     goal = factories.goal(process, number=1, title="Leitziel")
@@ -196,7 +202,8 @@ def build(app, snapshot: Path) -> Stage:
         review=review["id"], draft=draft["id"], section_key=section_key, review_comment=comment["id"],
         chart_key=chart_keys[0], membership_a=membership_a, membership_b=membership_b,
         company_a_person=w.company_a.person.id, company_b_person=w.company_b.person.id,
-        visitor=visitor.id, visitor_email=visitor.email, registration=registration.id, person_x=person_x.id,
+        visitor=visitor.id, visitor_email=visitor.email, registration=registration.id,
+        registration_delegate=approved.delegates[0].id, person_x=person_x.id,
         company_a_token_id=company_a_token_id, mail=mail.id,
         set_password_token=set_password_token(visitor), feed_token=ical.feed_token(w.company_a),
         answer_token=mail_services.answer_token(invitation),

@@ -160,6 +160,9 @@ row("registration.decide", "POST", REGISTRATION | {"decision": "approve"}, ADMIN
     note="issue 16 finding 1: a registration changes nothing until an administrator approves it")
 row("registration.decide@reject", "POST", REGISTRATION | {"decision": "reject"}, ADMIN,
     lambda o: {"reason": "Kein Unternehmen aus der Stadt"})
+get("registration.pending@approved", {"status": "approved"}, ADMIN)
+row("registration.invite_delegate", "POST", {"delegate_id": "registration_delegate"}, ADMIN, lambda o: {},
+    note="issue 17: further delegates of an approved registration get an account only when an admin invites them")
 
 # --- processes, organisations, hubs, goals -----------------------------------------------------------
 get("processes.overview", P, USERS)
