@@ -461,6 +461,17 @@ get("api.list_people", {}, USERS)
 row("api.create_person", "POST", {}, {CA} | INTERNAL,
     lambda o: {"name": "Paul Person", "email": "paul@example.org", "organization_id": o.org_a}, access=USERS,
     note="partners, or representatives of the organisation named in the body")
+row("api.request_registration", "POST", P, ALL,
+    lambda o: {"name": "Rita Registrant", "email": "rita@example.org", "organization_name": "Registrant GmbH",
+               "hub_id": o.hub_c, "consent_contact": True,
+               "delegates": [{"name": "Dirk Delegiert", "email": "dirk@example.org"}], "consent_delegates": True},
+    note="the public form as JSON: no token needed")
+get("api.list_registrations", {}, ADMIN)
+get("api.registration_counts", {}, ADMIN)
+get("api.get_registration", REGISTRATION, ADMIN)
+row("api.approve_registration", "POST", REGISTRATION, ADMIN, lambda o: {"create_new": True})
+row("api.reject_registration", "POST", REGISTRATION, ADMIN, lambda o: {"reason": "Kein Unternehmen aus der Stadt"})
+row("api.invite_delegate", "POST", {"delegate_id": "registration_delegate"}, ADMIN, lambda o: {})
 get("api.list_goals", P, USERS)
 row("api.create_goal", "POST", P, STEER, lambda o: {"title": "Leitziel aus der API"})
 get("api.list_sessions", P, USERS)
