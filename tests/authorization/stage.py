@@ -188,7 +188,8 @@ def build(app, snapshot: Path) -> Stage:
     session_b = db.session.get(Session, w.session_b.id)
     stage.ids = Ids(
         process=process.id, process_version=process.version, hub_a=w.hub_a.id, hub_b=w.hub_b.id, hub_c=hub_c.id,
-        hub_a_version=w.hub_a.version, org_a=w.org_a.id, org_b=w.org_b.id, org_c=org_c.id, person_c=person_c.id,
+        hub_a_version=w.hub_a.version, org_a=w.org_a.id, org_a_version=w.org_a.version, org_b=w.org_b.id,
+        org_b_version=w.org_b.version, org_c=org_c.id, person_c=person_c.id,
         partner=w.partner.id, session_a=session_a.id, session_b=session_b.id, kickoff=kickoff.id,
         session_a_version=session_a.version, session_b_version=session_b.version,
         measure_a=w.measure_a.id, measure_b=w.measure_b.id, idea_a2=idea_a2.id, idea_b2=idea_b2.id,
@@ -202,7 +203,7 @@ def build(app, snapshot: Path) -> Stage:
         review=review["id"], draft=draft["id"], section_key=section_key, review_comment=comment["id"],
         chart_key=chart_keys[0], membership_a=membership_a, membership_b=membership_b,
         company_a_person=w.company_a.person.id, company_b_person=w.company_b.person.id,
-        visitor=visitor.id, visitor_email=visitor.email, registration=registration.id,
+        visitor=visitor.id, visitor_email=visitor.email, registration=registration.id, moderator_a=w.moderator_a.id,
         registration_delegate=approved.delegates[0].id, person_x=person_x.id,
         company_a_token_id=company_a_token_id, mail=mail.id,
         set_password_token=set_password_token(visitor), feed_token=ical.feed_token(w.company_a),

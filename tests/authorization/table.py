@@ -472,6 +472,19 @@ get("api.get_registration", REGISTRATION, ADMIN)
 row("api.approve_registration", "POST", REGISTRATION, ADMIN, lambda o: {"create_new": True})
 row("api.reject_registration", "POST", REGISTRATION, ADMIN, lambda o: {"reason": "Kein Unternehmen aus der Stadt"})
 row("api.invite_delegate", "POST", {"delegate_id": "registration_delegate"}, ADMIN, lambda o: {})
+row("api.patch_hub", "PATCH", {"hub_id": "hub_a"}, STEER,
+    lambda o: {"version": o.hub_a_version, "description": "Per API", "moderator_ids": [o.moderator_a]},
+    note="issue 17: every set-up step has an API equivalent with the page's rights")
+row("api.patch_goal", "PATCH", {"goal_id": "goal"}, STEER, lambda o: {"version": o.goal_version, "title": "Leitziel"})
+row("api.move_goal", "POST", {"goal_id": "goal"}, STEER, lambda o: {"direction": 1})
+row("api.patch_organization", "PATCH", ORG_A, {CA} | STEER,
+    lambda o: {"version": o.org_a_version, "type": "company", "consents_to_be_named": True})
+row("api.patch_organization@B", "PATCH", ORG_B, {CB} | STEER,
+    lambda o: {"version": o.org_b_version, "consents_to_be_named": True})
+row("api.create_user", "POST", {}, ADMIN,
+    lambda o: {"name": "Mia Moderatorin", "email": "mia@example.org", "role": "moderator",
+               "moderated_hub_ids": [o.hub_c]})
+row("api.set_password_link", "POST", {"user_id": "visitor"}, ADMIN, lambda o: {})
 get("api.list_goals", P, USERS)
 row("api.create_goal", "POST", P, STEER, lambda o: {"title": "Leitziel aus der API"})
 get("api.list_sessions", P, USERS)

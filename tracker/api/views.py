@@ -19,6 +19,7 @@ from tracker.api import (  # noqa: F401
     resources_registration,
     resources_rounds,
     resources_sessions,
+    resources_setup,
     tokens,
 )
 from tracker.api.core import bp, endpoint
