@@ -11,6 +11,7 @@ from tests.mail.conftest import smtp  # noqa: F401  (a real SMTP server, as in t
 from tracker.attendance.services import invite_all
 from tracker.extensions import db
 from tracker.mail import services as mail
+from tracker.registration import services as registration
 from tracker.sessions import ical
 from tracker.sessions import services as sessions
 from tracker.sessions.models import SessionKind, SessionStatus
@@ -94,3 +95,20 @@ def test_without_configuration_the_uid_domain_is_fixed_not_the_request_host(app)
     app.config.update(ICAL_UID_DOMAIN=None, SERVER_NAME=None)
     with app.test_request_context(base_url="http://evil.example.com"):
         assert ical.uid_domain() == ical.DEFAULT_UID_DOMAIN
+
+
+def test_the_kickoff_registration_attachments_are_valid(client, world, smtp):  # noqa: F811
+    kickoff = _public_event(world)
+    request = registration.request_registration(
+        world.process, hub=world.hub_a, name="Nina Neu", email="nina@neu.example", function=None,
+        organization_name="Neu GmbH", consent_contact=True, consent_named=False,
+        delegates=[{"name": "Olaf Ost", "email": "olaf@neu.example"}], consent_delegates=True)
+    registration.approve(request, by=world.admin, create_new=True)
+    db.session.commit()
+    mail.send_due()
+    attachments = {tuple(rcpt): part.get_content() for rcpt, message in smtp.messages
+                   for part in message.iter_attachments() if part.get_content_type() == "text/calendar"}
+    assert set(attachments) == {("nina@neu.example",), ("olaf@neu.example",)}
+    for body in attachments.values():
+        calendar = parsed(body.encode() if isinstance(body, str) else body)
+        assert uids(calendar) == [f"session-{kickoff.id}@kalender.example.org"]
