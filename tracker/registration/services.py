@@ -412,7 +412,7 @@ def approve(request: RegistrationRequest, *, by, organization: Organization | No
 
 def _register_for_event(event: Session | None, people: list[Person], *, by) -> list[Attendance]:
     """Everyone's attendance of the event, "registered" (an earlier answer is overwritten: they registered
-    now). A cancelled or past event registers nobody."""
+    now). A cancelled event registers nobody."""
     if event is None or event.status == SessionStatus.CANCELLED:
         return []
     people = list({p.id: p for p in people}.values())
