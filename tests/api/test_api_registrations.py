@@ -84,6 +84,8 @@ def test_the_admin_approves_lists_by_status_and_event_and_invites_a_delegate(cli
     assert approved.status_code == 200 and approved.json["status"] == "approved" and approved.json["name"] is None
     assert client.post(f"/api/v1/registrations/{first.id}/approve", json={"create_new": True},
                        headers=headers).status_code == 409
+    assert client.post(f"/api/v1/registrations/{second.id}/reject", json={"reason": " "},
+                       headers=headers).status_code == 400  # a reason is required, as on the page
     rejected = client.post(f"/api/v1/registrations/{second.id}/reject", json={"reason": "Doppelt"}, headers=headers)
     assert rejected.status_code == 200 and rejected.json["email"] is None
     assert client.get("/api/v1/registrations", headers=headers).json["items"] == []  # decided ones leave the list

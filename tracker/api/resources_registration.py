@@ -6,7 +6,7 @@ checks the right (403) before it reads the body."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from flask import current_app, request
 from flask_login import current_user
@@ -112,7 +112,7 @@ class ApproveIn(Strict):
 
 
 class RejectIn(Strict):
-    reason: Annotated[str, lines(services.MAX_REASON, min_length=1)]
+    reason: lines(services.MAX_REASON, min_length=1)
 
 
 def registration_json(registration: RegistrationRequest) -> dict:
