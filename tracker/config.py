@@ -66,6 +66,9 @@ class Config:
     MAIL_DEFAULT_SENDER = "masterplan@localhost"
     # The address people reach the app at; links in mails sent by commands are built with it.
     PUBLIC_URL = "http://127.0.0.1:5000"
+    # The domain in the UIDs of calendar entries (feeds, invitations). Set it once and keep it: a changed
+    # domain makes subscribed calendars show every event twice. Unset: SERVER_NAME, else a fixed name.
+    ICAL_UID_DOMAIN: str | None = None
 
     # A proxy in front (nginx, Caddy) sets X-Forwarded-*; number of trusted hops.
     PROXY_FIX_HOPS = 0
@@ -88,6 +91,7 @@ ENV_SETTINGS = {
     "MAIL_DEFAULT_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "PUBLIC_URL": ("PUBLIC_URL", str),
     "MILESTONE_REMINDER_DAYS": ("MILESTONE_REMINDER_DAYS", int),
+    "ICAL_UID_DOMAIN": ("ICAL_UID_DOMAIN", str),
     "API_WRITE_LIMIT": ("API_WRITE_LIMIT", str),
     "TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda v: [h.strip() for h in v.split(",") if h.strip()]),
     "BENCHMARK_ENDPOINTS": ("BENCHMARK_ENDPOINTS", lambda v: v.lower() in {"1", "true", "yes"}),

@@ -32,6 +32,7 @@ from tracker.implementation.models import Indicator, Milestone
 from tracker.mail import services as mail_services
 from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.measures.models import MeasureStatus
+from tracker.registration.services import approve as approve_registration
 from tracker.registration.services import request_registration
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, AttendanceStatus, Session, SessionKind, SessionStatus
@@ -98,6 +99,11 @@ def build(app, snapshot: Path) -> Stage:
     registration = request_registration(
         process, hub=hub_c, name="Paula Pending", email="paula.pending@example.org", function=None,
         organization_name="Pending GmbH", consent_contact=True, consent_named=False)
+    approved = request_registration(
+        process, hub=hub_c, name="Anton Approved", email="anton.approved@example.org", function=None,
+        organization_name="Approved GmbH", consent_contact=True, consent_named=False,
+        delegates=[{"name": "Dora Delegate", "email": "dora.delegate@example.org"}], consent_delegates=True)
+    approve_registration(approved, by=w.admin, create_new=True)
     person_x = factories.person(org_c, name="Xaver Anonym")
     steering2 = factories.make_steering(process, organization=w.partner, name="Sina Steering-2")
     # Another city's process and a member of its steering group only: steering there, nobody special here.
@@ -188,7 +194,8 @@ def build(app, snapshot: Path) -> Stage:
     stage.ids = Ids(
         process=process.id, process_version=process.version, hub_a=w.hub_a.id, hub_b=w.hub_b.id, hub_c=hub_c.id,
         other_process=other_process.id, steering_user=w.steering.id, steering_user_2=steering2.id,
-        hub_a_version=w.hub_a.version, org_a=w.org_a.id, org_b=w.org_b.id, org_c=org_c.id, person_c=person_c.id,
+        hub_a_version=w.hub_a.version, org_a=w.org_a.id, org_a_version=w.org_a.version, org_b=w.org_b.id,
+        org_b_version=w.org_b.version, org_c=org_c.id, person_c=person_c.id,
         partner=w.partner.id, session_a=session_a.id, session_b=session_b.id, kickoff=kickoff.id,
         session_a_version=session_a.version, session_b_version=session_b.version,
         measure_a=w.measure_a.id, measure_b=w.measure_b.id, idea_a2=idea_a2.id, idea_b2=idea_b2.id,
@@ -202,7 +209,8 @@ def build(app, snapshot: Path) -> Stage:
         review=review["id"], draft=draft["id"], section_key=section_key, review_comment=comment["id"],
         chart_key=chart_keys[0], membership_a=membership_a, membership_b=membership_b,
         company_a_person=w.company_a.person.id, company_b_person=w.company_b.person.id,
-        visitor=visitor.id, visitor_email=visitor.email, registration=registration.id, person_x=person_x.id,
+        visitor=visitor.id, visitor_email=visitor.email, registration=registration.id, moderator_a=w.moderator_a.id,
+        registration_delegate=approved.delegates[0].id, person_x=person_x.id,
         company_a_token_id=company_a_token_id, mail=mail.id,
         set_password_token=set_password_token(visitor), feed_token=ical.feed_token(w.company_a),
         answer_token=mail_services.answer_token(invitation),

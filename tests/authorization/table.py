@@ -161,6 +161,9 @@ row("registration.decide", "POST", REGISTRATION | {"decision": "approve"}, ADMIN
     note="issue 16 finding 1: a registration changes nothing until an administrator approves it")
 row("registration.decide@reject", "POST", REGISTRATION | {"decision": "reject"}, ADMIN,
     lambda o: {"reason": "Kein Unternehmen aus der Stadt"})
+get("registration.pending@approved", {"status": "approved"}, ADMIN)
+row("registration.invite_delegate", "POST", {"delegate_id": "registration_delegate"}, ADMIN, lambda o: {},
+    note="issue 17: further delegates of an approved registration get an account only when an admin invites them")
 
 # --- processes, organisations, hubs, goals -----------------------------------------------------------
 get("processes.overview", P, USERS)
@@ -471,6 +474,30 @@ get("api.list_people", {}, USERS)
 row("api.create_person", "POST", {}, {CA} | INTERNAL,
     lambda o: {"name": "Paul Person", "email": "paul@example.org", "organization_id": o.org_a}, access=USERS,
     note="partners, or representatives of the organisation named in the body")
+row("api.request_registration", "POST", P, ALL,
+    lambda o: {"name": "Rita Registrant", "email": "rita@example.org", "organization_name": "Registrant GmbH",
+               "hub_id": o.hub_c, "consent_contact": True,
+               "delegates": [{"name": "Dirk Delegiert", "email": "dirk@example.org"}], "consent_delegates": True},
+    note="the public form as JSON: no token needed")
+get("api.list_registrations", {}, ADMIN)
+get("api.registration_counts", {}, ADMIN)
+get("api.get_registration", REGISTRATION, ADMIN)
+row("api.approve_registration", "POST", REGISTRATION, ADMIN, lambda o: {"create_new": True})
+row("api.reject_registration", "POST", REGISTRATION, ADMIN, lambda o: {"reason": "Kein Unternehmen aus der Stadt"})
+row("api.invite_delegate", "POST", {"delegate_id": "registration_delegate"}, ADMIN, lambda o: {})
+row("api.patch_hub", "PATCH", {"hub_id": "hub_a"}, STEER,
+    lambda o: {"version": o.hub_a_version, "description": "Per API", "moderator_ids": [o.moderator_a]},
+    note="issue 17: every set-up step has an API equivalent with the page's rights")
+row("api.patch_goal", "PATCH", {"goal_id": "goal"}, STEER, lambda o: {"version": o.goal_version, "title": "Leitziel"})
+row("api.move_goal", "POST", {"goal_id": "goal"}, STEER, lambda o: {"direction": 1})
+row("api.patch_organization", "PATCH", ORG_A, {CA} | STEER,
+    lambda o: {"version": o.org_a_version, "type": "company", "consents_to_be_named": True})
+row("api.patch_organization@B", "PATCH", ORG_B, {CB} | STEER,
+    lambda o: {"version": o.org_b_version, "consents_to_be_named": True})
+row("api.create_user", "POST", {}, ADMIN,
+    lambda o: {"name": "Mia Moderatorin", "email": "mia@example.org", "role": "moderator",
+               "moderated_hub_ids": [o.hub_c]})
+row("api.set_password_link", "POST", {"user_id": "visitor"}, ADMIN, lambda o: {})
 get("api.list_goals", P, USERS)
 row("api.create_goal", "POST", P, STEER, lambda o: {"title": "Leitziel aus der API"})
 get("api.list_sessions", P, USERS)

@@ -193,6 +193,7 @@ class HubOut(Out):
     position: int
     lead_organization_ids: list[int]
     moderator_ids: list[int]
+    version: int
 
 
 class OrganizationIn(Strict):
@@ -210,6 +211,7 @@ class OrganizationOut(Out):
     sector: str | None
     size_class: SizeClass | None
     consents_to_be_named: bool
+    version: int
 
 
 class PersonIn(Strict):
@@ -260,6 +262,7 @@ class GoalOut(Out):
     title: str
     introduction: str
     objective: str
+    version: int
 
 
 class StatsOut(BaseModel):

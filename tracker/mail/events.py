@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from icalendar import Calendar
 from sqlalchemy import select
 
 from tracker.accounts.models import Role, User
@@ -18,18 +17,12 @@ from tracker.processes.models import process_steering
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
 from tracker.text import single_line
-from tracker.urls import public_host, public_url
+from tracker.urls import public_url
 
 
 def session_ics(session: Session) -> bytes:
     """An invitation or update for calendars: the session's stable UID, its version as SEQUENCE."""
-    cal = Calendar()
-    cal.add("prodid", "-//Masterplan Tracker//DE")
-    cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if session.status == SessionStatus.CANCELLED else "REQUEST")
-    cal.add_component(ical.event_for(session, public_host(), url=public_url("sessions.show", session_id=session.id,
-                                                                    _external=True)))
-    return cal.to_ical()
+    return ical.invitation(session, url=public_url("sessions.show", session_id=session.id))
 
 
 def _links(attendance: Attendance) -> dict:
@@ -164,3 +157,26 @@ def account_holder_registered(process, person) -> None:
     queue(MailKind.ACCOUNT, person, template="already_registered", process=process,
           login_url=public_url("accounts.login"),
           dedup_key=f"already-registered:{person.id}:{process.id}:{date.today().isoformat()}")
+
+
+def registration_received(process, request, language: str | None) -> None:
+    """The registrant of a public registration hears that it arrived and what happens next. They are no
+    person yet (nothing is written before approval): the mail goes to the address as typed."""
+    registrant = Person(name=request.name, email=request.email)
+    queue(MailKind.ACCOUNT, registrant, template="registration_received", language=language,
+          process_name=single_line(process.name), event=request.event,
+          delegates=[single_line(d.name) for d in request.delegates],
+          dedup_key=f"registration-received:{request.id}")
+
+
+def kickoff_registered(request, attendances: list[Attendance]) -> int:
+    """Everyone an approved registration registered for its event: the confirmation with the event's .ics
+    and the link to excuse themselves."""
+    if not attendances:
+        return 0
+    session = attendances[0].session
+    ics = session_ics(session)
+    return sum(queue(MailKind.INVITATION, a.person, template="kickoff_registered", session=session, ics=ics,
+                     organization=single_line(request.organization.name) if request.organization else "",
+                     dedup_key=f"registered:{session.id}:{a.person_id}:v{session.version}",
+                     **_links(a)) is not None for a in attendances)

@@ -108,18 +108,21 @@ def language_of(person: Person) -> str:
 
 
 def queue(kind: MailKind, person: Person, *, template: str, dedup_key: str, ics: bytes | None = None,
-          discard: bool = False, **context) -> OutboxMail | None:
+          discard: bool = False, language: str | None = None, **context) -> OutboxMail | None:
     """Add a mail to the outbox, in the person's language; nothing when they opted out, have no email,
     or the same event was queued before. With `discard` the mail is composed all the same and then
-    dropped: a stand-in that costs what a real one costs (see `events.password_reset`)."""
+    dropped: a stand-in that costs what a real one costs (see `events.password_reset`). `language`
+    (one of LANGUAGES) is for someone who has no account yet but chose one, e.g. on the public form."""
     if not has_request_context():  # commands and jobs: templates render in a request of the public address
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-            return queue(kind, person, template=template, dedup_key=dedup_key, ics=ics, discard=discard, **context)
+            return queue(kind, person, template=template, dedup_key=dedup_key, ics=ics, discard=discard,
+                         language=language, **context)
     if not person.email or person.anonymised_at is not None or not wants(person, kind):
         return None
     if db.session.scalar(select(OutboxMail.id).where(OutboxMail.dedup_key == dedup_key)) is not None:
         return None
-    language = language_of(person)
+    if language not in current_app.config["LANGUAGES"] or person.user is not None:
+        language = language_of(person)
     with force_locale(language):
         unsubscribe = None if kind == MailKind.ACCOUNT else public_url(
             "mail.unsubscribe", token=unsubscribe_token(person, kind))

@@ -12,7 +12,7 @@ from tracker.implementation.signals import milestone_due_soon
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
 from tracker.plan.signals import plan_version_submitted
-from tracker.registration.signals import account_holder_registered
+from tracker.registration.signals import account_holder_registered, registration_approved, registration_received
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
 
@@ -60,6 +60,14 @@ def _milestone_due_soon(milestone, *, today) -> None:
     events.milestone_reminder(milestone, today)
 
 
+def _registration_received(process, *, request, language) -> None:
+    events.registration_received(process, request, language)
+
+
+def _registration_approved(request, *, attendances, by) -> None:
+    events.kickoff_registered(request, attendances)
+
+
 def connect() -> None:
     """Subscribe the mail events (idempotent: blinker keeps one connection per receiver)."""
     attendees_invited.connect(_invitations)
@@ -71,3 +79,5 @@ def connect() -> None:
     account_holder_registered.connect(_account_holder_registered)
     plan_version_submitted.connect(_plan_version_submitted)
     milestone_due_soon.connect(_milestone_due_soon)
+    registration_received.connect(_registration_received)
+    registration_approved.connect(_registration_approved)

@@ -2,8 +2,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+DELEGATE_ROWS = 3  # empty rows for further delegates; "add another" adds one (server-side, no script)
+
+
+class DelegateForm(Form):
+    """One further delegate; a row left empty is ignored (the service checks the rest)."""
+
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    function = StringField(_l("Function"), validators=[Optional(), Length(max=200)])
 
 
 class RegistrationForm(FlaskForm):
@@ -20,6 +30,9 @@ class RegistrationForm(FlaskForm):
         _l("I agree that the organisers store my details and contact me about the masterplan process."),
         validators=[DataRequired(message=_l("Without this consent we cannot register you."))])
     consent_named = BooleanField(_l("My organisation may be named in the published plan's list of participants."))
+    delegates = FieldList(FormField(DelegateForm), min_entries=DELEGATE_ROWS, max_entries=10)
+    consent_delegates = BooleanField(_l("The further delegates I name agreed that the organisers store their details, "
+                                        "register them for the event and contact them about the masterplan process."))
 
 
 NEW = "new"

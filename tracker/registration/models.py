@@ -9,6 +9,10 @@ request does not: on rejection they are blanked (nothing of the person stays beh
 too, because from then on they live in the person the request points to (`person_id`), where
 correction, export and anonymisation find them. The organisation as typed, the hub, the consents
 given and the decision (who, when, why) stay, so the decided list can say what happened.
+
+A registration is for the process's kickoff event (`event`) as the invitation asks: besides the
+registrant (the representative, its first delegate) it may name further delegates
+(`RegistrationDelegate`), whose name, email and function are personal data kept and blanked the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
     from tracker.hubs.models import Hub, HubMembership
     from tracker.organizations.models import Organization, Person
     from tracker.processes.models import Process
+    from tracker.sessions.models import Session
 
 
 class RequestStatus(enum.StrEnum):
@@ -47,6 +52,8 @@ class RegistrationRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id"), index=True)
     hub_id: Mapped[int] = mapped_column(ForeignKey("hub.id"))  # the hub asked for
+    # The event registered for: the process's kickoff when the request was filed (None: there was none).
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("session.id", ondelete="SET NULL"), index=True)
 
     # The person, as typed (blanked once decided, see the module's docstring).
     name: Mapped[str | None] = mapped_column(String(200))
@@ -62,6 +69,8 @@ class RegistrationRequest(db.Model):
     # The consents given on the form, and the version of the texts shown.
     consent_contact: Mapped[bool] = mapped_column(default=False)
     consent_named: Mapped[bool] = mapped_column(default=False)
+    # The registrant confirms that the further delegates agreed to be registered and contacted.
+    consent_delegates: Mapped[bool] = mapped_column(default=False, server_default=false())
     consent_text_version: Mapped[str] = mapped_column(String(40))
 
     status: Mapped[RequestStatus] = mapped_column(enum_type(RequestStatus, "registration_status"),
@@ -80,6 +89,9 @@ class RegistrationRequest(db.Model):
 
     process: Mapped[Process] = relationship()
     hub: Mapped[Hub] = relationship()
+    event: Mapped[Session | None] = relationship()
+    delegates: Mapped[list[RegistrationDelegate]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="RegistrationDelegate.position")
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     organization: Mapped[Organization | None] = relationship()
     membership: Mapped[HubMembership | None] = relationship()
@@ -92,3 +104,24 @@ class RegistrationRequest(db.Model):
 
     def __repr__(self) -> str:
         return f"<RegistrationRequest {self.id} {self.status}>"
+
+
+class RegistrationDelegate(db.Model):
+    """A further person the registrant names for the kickoff (the registrant is the first delegate).
+
+    As typed while the request waits; once decided the typed data is blanked and, on approval,
+    `person` is who it became (a person without an account, until an administrator invites them).
+    """
+
+    __tablename__ = "registration_delegate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("registration_request.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))  # stored lower-cased
+    function: Mapped[str | None] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+
+    request: Mapped[RegistrationRequest] = relationship(back_populates="delegates")
+    person: Mapped[Person | None] = relationship()

@@ -12,6 +12,13 @@
   delegate, the person's consents, and the set-password link (whose signal mails it).
 - `reject` (administrators) marks the request rejected and blanks the person's data in it.
 
+Kickoff (issue 17, item 4): a request is for the process's kickoff event (`kickoff_of`) and may name
+further delegates besides the registrant. Filing it sends the registrant a "received" mail (signal
+`registration_received`). Approving it also writes each further delegate as a person of the organisation
+(without an account) and a delegate of its membership, registers everyone for the kickoff (attendance
+"registered", signal `registration_approved`: each gets the event's .ics), and only the registrant gets
+the set-password mail. `invite_delegate` later gives a further delegate an account (set-password mail).
+
 See tracker/registration/models.py for what a decided request keeps.
 """
 
@@ -26,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import create_set_password_link, create_user
+from tracker.attendance.services import record as record_attendance
 from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
@@ -46,13 +54,15 @@ from tracker.organizations.services import (
 )
 from tracker.permissions import guarded, is_admin
 from tracker.processes.models import Process
-from tracker.registration.models import RegistrationRequest, RequestStatus
-from tracker.registration.signals import account_holder_registered
+from tracker.registration.models import RegistrationDelegate, RegistrationRequest, RequestStatus
+from tracker.registration.signals import account_holder_registered, registration_approved, registration_received
+from tracker.sessions.models import Attendance, AttendanceStatus, Session, SessionKind, SessionStatus
 
 # The version of the consent texts shown on the form; a changed text gets a new version.
 CONSENT_VERSION = "2018-09"
 MAX_SUGGESTIONS = 8
 MAX_REASON = 2000
+MAX_DELEGATES = 10  # further delegates one registration names (besides the registrant)
 
 ONLY_ADMINS = _l("Only administrators decide on registrations.")
 
@@ -78,6 +88,64 @@ def decided_requests(limit: int = 200) -> list[RegistrationRequest]:
     return list(db.session.scalars(select(RegistrationRequest).where(
         RegistrationRequest.status != RequestStatus.PENDING).order_by(RegistrationRequest.decided_at.desc(),
                                                                       RegistrationRequest.id.desc()).limit(limit)))
+
+
+def kickoff_of(process: Process) -> Session | None:
+    """The event the public registration is for: the process's kickoff that is not cancelled (the earliest)."""
+    return db.session.scalar(select(Session).where(
+        Session.process_id == process.id, Session.hub_id.is_(None), Session.kind == SessionKind.KICKOFF,
+        Session.status != SessionStatus.CANCELLED).order_by(Session.starts_at, Session.id).limit(1))
+
+
+STATUS_FILTERS = {"open": RequestStatus.PENDING, "approved": RequestStatus.APPROVED,
+                  "rejected": RequestStatus.REJECTED}
+
+
+def requests_where(status: RequestStatus, event_id: int | None = None, limit: int = 500) -> list[RegistrationRequest]:
+    """Requests of one status (for one event, when given): open ones oldest first, decided ones latest first."""
+    statement = select(RegistrationRequest).where(RegistrationRequest.status == status)
+    if event_id is not None:
+        statement = statement.where(RegistrationRequest.session_id == event_id)
+    if status == RequestStatus.PENDING:
+        statement = statement.order_by(RegistrationRequest.created_at, RegistrationRequest.id)
+    else:
+        statement = statement.order_by(RegistrationRequest.decided_at.desc(), RegistrationRequest.id.desc())
+    return list(db.session.scalars(statement.limit(limit)))
+
+
+@dataclass
+class EventCounts:
+    """Registrations of one event (None: requests filed while a process had no kickoff)."""
+
+    event: Session | None
+    open: int = 0
+    approved: int = 0
+    rejected: int = 0
+    people: int = 0  # registrants and further delegates of the approved requests
+
+
+def counts_by_event() -> list[EventCounts]:
+    """Per event, its requests by status and the people the approved ones registered; two grouped queries."""
+    result: dict[int | None, EventCounts] = {}
+    for session_id, status, count in db.session.execute(select(
+            RegistrationRequest.session_id, RegistrationRequest.status, func.count())
+            .group_by(RegistrationRequest.session_id, RegistrationRequest.status)):
+        row = result.setdefault(session_id, EventCounts(event=None))
+        setattr(row, {RequestStatus.PENDING: "open", RequestStatus.APPROVED: "approved",
+                      RequestStatus.REJECTED: "rejected"}[status], count)
+        if status == RequestStatus.APPROVED:
+            row.people += count
+    for session_id, count in db.session.execute(select(RegistrationRequest.session_id, func.count())
+                                                .join(RegistrationDelegate)
+                                                .where(RegistrationRequest.status == RequestStatus.APPROVED)
+                                                .group_by(RegistrationRequest.session_id)):
+        result[session_id].people += count
+    events = {s.id: s for s in db.session.scalars(select(Session).where(
+        Session.id.in_([i for i in result if i is not None])))}
+    for session_id, row in result.items():
+        row.event = events.get(session_id)
+    return sorted(result.values(), key=lambda r: (r.event is None, r.event.starts_at if r.event else 0,
+                                                  r.event.id if r.event else 0))
 
 
 def pending_request(process: Process, email: str) -> RegistrationRequest | None:
@@ -145,9 +213,13 @@ def email_conflict(request: RegistrationRequest, organization: Organization | No
 def request_registration(process: Process, *, hub: Hub | None, name: str, email: str, function: str | None,
                          organization_name: str, organization_type: OrganizationType = OrganizationType.COMPANY,
                          organization_sector: str | None = None, consent_contact: bool,
-                         consent_named: bool) -> RegistrationRequest | None:
+                         consent_named: bool, delegates: list[dict] | tuple = (), consent_delegates: bool = False,
+                         language: str | None = None) -> RegistrationRequest | None:
     """File a registration from the public form. It writes the request and nothing else.
 
+    It is for the process's kickoff (if there is one); `delegates` are further people ({name, email,
+    function}; rows left empty are ignored), for whom the registrant confirms `consent_delegates`.
+    The registrant gets a "received" mail (in `language`, the form's).
     The email of an account, or of a request of this process that waits, gives None and writes nothing:
     the form must not tell the public which addresses are known. The account's owner gets a mail.
     """
@@ -163,6 +235,9 @@ def request_registration(process: Process, *, hub: Hub | None, name: str, email:
     organization_sector = one_line(organization_sector, "organization_sector", 120)
     if not consent_contact:
         raise Invalid(_("Without this consent we cannot register you."), "consent_contact")
+    others = checked_delegates(delegates, email)
+    if others and not consent_delegates:
+        raise Invalid(_("Please confirm that the people you name agreed to be registered."), "consent_delegates")
     known = person_with_email(email)
     if known is not None and known.user is not None:
         account_holder_registered.send(process, person=known)
@@ -173,14 +248,42 @@ def request_registration(process: Process, *, hub: Hub | None, name: str, email:
         process_id=process.id, hub_id=hub.id, name=name, email=email, function=function,
         organization_name=organization_name, organization_type=OrganizationType(organization_type),
         organization_sector=organization_sector, consent_contact=True, consent_named=bool(consent_named),
-        consent_text_version=CONSENT_VERSION, status=RequestStatus.PENDING)
+        consent_text_version=CONSENT_VERSION, status=RequestStatus.PENDING,
+        consent_delegates=bool(others and consent_delegates), event=kickoff_of(process),
+        delegates=[RegistrationDelegate(position=i, **row) for i, row in enumerate(others, start=1)])
     try:
         with db.session.begin_nested():  # a double submit in parallel: one request, one clear answer
             db.session.add(request)
     except IntegrityError:  # the same email filed in parallel: that request waits, as above
         return None
-    record("request_registration", request, by=None, summary=f"registration {request.id} → {hub.short_name}")
+    record("request_registration", request, by=None, summary=f"registration {request.id} → {hub.short_name}",
+           changes={"session_id": request.session_id, "delegates": len(others)})
+    registration_received.send(process, request=request, language=language)
     return request
+
+
+def checked_delegates(rows, registrant_email: str) -> list[dict]:
+    """The further delegates as {name, email, function}, rows left empty dropped. A refusal names the row's
+    field as the form does (`delegates-<row>-email`); an email twice (or the registrant's) is refused."""
+    result, seen = [], {registrant_email}
+    rows = list(rows or [])
+    for index, row in enumerate(rows):
+        row = row or {}
+        if not any((row.get(key) or "").strip() for key in ("name", "email", "function")):
+            continue
+        prefix = f"delegates-{index}-"
+        name = one_line(row.get("name"), prefix + "name", 200, _("Please give the delegate's name."))
+        email = normalise_email(row.get("email"))
+        if not email or "@" not in email.strip("@") or len(email) > 254 or " " in email:
+            raise Invalid(_("Please give the delegate's email address."), prefix + "email")
+        if email in seen:
+            raise Invalid(_("Each delegate needs an email address of their own."), prefix + "email")
+        seen.add(email)
+        result.append({"name": name, "email": email, "function": one_line(row.get("function"), prefix + "function",
+                                                                          200)})
+    if len(result) > MAX_DELEGATES:
+        raise Invalid(_("At most %(n)d further delegates per registration.", n=MAX_DELEGATES), "delegates")
+    return result
 
 
 # Deciding -----------------------------------------------------------------------------------------
@@ -194,6 +297,8 @@ class Approval:
     person: Person
     user: User
     link: str
+    delegates: list[Person]  # further delegates (people without accounts, unless they had one)
+    attendances: list[Attendance]  # everyone registered for the event (none without an event)
 
 
 def _claim(request: RegistrationRequest, status: RequestStatus, by) -> None:
@@ -218,6 +323,25 @@ def _still_pending(request: RegistrationRequest) -> None:
 def _forget_the_person(request: RegistrationRequest) -> None:
     """A decided request keeps no personal data (see the models' docstring)."""
     request.name = request.email = request.function = None
+    for delegate in request.delegates:
+        delegate.name = delegate.email = delegate.function = None
+
+
+def delegate_conflict(request: RegistrationRequest, organization: Organization | None) -> str | None:
+    """Why a further delegate's email cannot become a person of this organisation, or None: it is the email
+    of a person of another organisation, or of an account without an organisation (an administrator's)."""
+    for delegate in request.delegates:
+        person = person_with_email(delegate.email) if delegate.email else None
+        if person is None:
+            continue
+        if person.organization_id is None and person.user is not None:
+            return _("%(email)s (a delegate) is the email of an account without organisation. Reject this "
+                     "registration, or edit that account.", email=person.email)
+        if person.organization is not None and (organization is None or person.organization_id != organization.id):
+            return _("%(email)s (a delegate) is the email of a known person of %(organization)s. Match the "
+                     "registration to that organisation, or reject it.", email=person.email,
+                     organization=person.organization.name)
+    return None
 
 
 @guarded(can_decide, ONLY_ADMINS)
@@ -238,7 +362,7 @@ def approve(request: RegistrationRequest, *, by, organization: Organization | No
         if same is not None:
             raise Conflict(_("There is already an organisation named “%(name)s”. Match the registration to it.",
                              name=same.name), "organization_id")
-    problem = email_conflict(request, organization)
+    problem = email_conflict(request, organization) or delegate_conflict(request, organization)
     if problem:
         raise Conflict(problem, "organization_id")
     problem = hub_conflict(request, organization)
@@ -260,6 +384,17 @@ def approve(request: RegistrationRequest, *, by, organization: Organization | No
     if request.consent_named:
         add_consent(person, ConsentPurpose.NAMED_IN_PLAN, by=by, text_version=request.consent_text_version,
                     given_at=request.created_at)
+    others = []
+    for delegate in request.delegates:
+        other, created = find_or_create_person(delegate.name, delegate.email, organization,
+                                                function=delegate.function, by=by)
+        add_delegate(membership, other, by=by)
+        if request.consent_delegates and created:  # the registrant confirmed it for them
+            add_consent(other, ConsentPurpose.CONTACT, by=by, text_version=request.consent_text_version,
+                        given_at=request.created_at)
+        delegate.person = other
+        others.append(other)
+    attendances = _register_for_event(request.event, [person, *others], by=by)
     link = create_set_password_link(user, by=by)
 
     request.organization, request.created_organization = organization, bool(create_new)
@@ -269,8 +404,22 @@ def approve(request: RegistrationRequest, *, by, organization: Organization | No
            summary=f"registration {request.id} → {organization.name} ({membership.hub.short_name})",
            changes={"organization_id": organization.id, "created_organization": bool(create_new),
                     "membership_id": membership.id, "person_id": person.id, "user_id": user.id})
+    registration_approved.send(request, attendances=attendances, by=by)
     return Approval(request=request, organization=organization, created_organization=bool(create_new),
-                    membership=membership, person=person, user=user, link=link)
+                    membership=membership, person=person, user=user, link=link, delegates=others,
+                    attendances=attendances)
+
+
+def _register_for_event(event: Session | None, people: list[Person], *, by) -> list[Attendance]:
+    """Everyone's attendance of the event, "registered" (an earlier answer is overwritten: they registered
+    now). A cancelled event registers nobody."""
+    if event is None or event.status == SessionStatus.CANCELLED:
+        return []
+    people = list({p.id: p for p in people}.values())
+    record_attendance(event, [(p, AttendanceStatus.REGISTERED) for p in people], by=by)
+    return list(db.session.scalars(select(Attendance).where(
+        Attendance.session_id == event.id, Attendance.person_id.in_([p.id for p in people]))
+        .order_by(Attendance.person_id)))
 
 
 @guarded(can_decide, ONLY_ADMINS)
@@ -286,3 +435,32 @@ def reject(request: RegistrationRequest, *, by, reason: str) -> None:
     request.rejection_reason = reason
     _forget_the_person(request)
     record("reject_registration", request, by=by, summary=f"registration {request.id}")
+
+
+# Accounts for further delegates -------------------------------------------------------------------
+
+def can_invite(user, delegate: RegistrationDelegate) -> bool:
+    return can_decide(user, delegate.request)
+
+
+def invitable(delegate: RegistrationDelegate) -> bool:
+    """A further delegate of an approved request who is a person with an email and no account yet."""
+    person = delegate.person
+    return (delegate.request.status == RequestStatus.APPROVED and person is not None and bool(person.email)
+            and person.user is None and person.anonymised_at is None)
+
+
+@guarded(can_invite, ONLY_ADMINS)
+def invite_delegate(delegate: RegistrationDelegate, *, by) -> User:
+    """Give a further delegate an account (company representative of their organisation) and mail them the
+    link to set its password, through the same services as an approval."""
+    if not invitable(delegate):
+        raise Conflict(_("This delegate cannot be invited: the registration is not approved, or the person has "
+                         "an account already (or no email)."))
+    person = delegate.person
+    user = create_user(by=by, name=person.name, email=person.email, role=Role.COMPANY,
+                       organization=person.organization)
+    create_set_password_link(user, by=by)
+    record("invite_delegate", delegate.request, by=by, summary=f"registration {delegate.request_id}: person "
+           f"{person.id} invited", changes={"person_id": person.id, "user_id": user.id})
+    return user

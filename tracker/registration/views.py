@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
 import tracker.registration.labels  # noqa: F401  (registers the request status labels)
-from tracker.errors import Conflict, Invalid
+from tracker.arguments import object_id
+from tracker.errors import Conflict, Invalid, NotFound
 from tracker.extensions import db, limiter
 from tracker.hubs.models import Hub
 from tracker.hubs.queries import current_membership
@@ -20,7 +25,7 @@ from tracker.processes import queries
 from tracker.processes.models import Process
 from tracker.registration import services
 from tracker.registration.forms import NEW, ApprovalForm, RegistrationForm, RejectionForm
-from tracker.registration.models import RegistrationRequest
+from tracker.registration.models import RegistrationDelegate, RegistrationRequest
 from tracker.sessions.models import Session, SessionKind
 
 bp = Blueprint("registration", __name__)
@@ -40,15 +45,44 @@ def event(session_id: int):
 
 # The public form ----------------------------------------------------------------------------------
 
+DELEGATE_FIELD = re.compile(r"delegates-(\d{1,2})-")
+
+
+def _contiguous_rows(formdata):
+    """The form data with every delegate row up to the last one sent: WTForms renumbers rows with gaps (a
+    browser leaves out none, but a middle row left empty by a script would shift the rows after it)."""
+    if formdata is None:
+        return None
+    indices = {int(m.group(1)) for key in formdata for m in [DELEGATE_FIELD.match(key)] if m}
+    missing = [i for i in range(max(indices, default=-1) + 1) if i not in indices]
+    if not missing:
+        return formdata
+    formdata = MultiDict(formdata)
+    for index in missing:
+        formdata[f"delegates-{index}-name"] = ""
+    return formdata
+
+
 def _form(process: Process, formdata=None) -> RegistrationForm:
-    form = RegistrationForm(formdata=formdata, hub_id=request.args.get("hub", type=int))
+    form = RegistrationForm(formdata=_contiguous_rows(formdata), hub_id=request.args.get("hub", type=int))
     form.organization_type.choices = choices(OrganizationType)
     form.hub_id.choices = [SelectChoice(h.id, h.name) for h in queries.hubs_with_leads(process)]
     return form
 
 
+def _field_named(form, name: str):
+    """The form field a service's refusal names: a plain field, or one of a delegate row (`delegates-1-email`)."""
+    prefix, _sep, rest = name.partition("-")
+    if prefix == "delegates" and rest:
+        index, _sep, sub = rest.partition("-")
+        if index.isdigit() and int(index) < len(form.delegates.entries):
+            return getattr(form.delegates.entries[int(index)].form, sub, None)
+        return None
+    return getattr(form, name, None) if name else None
+
+
 def _show_problem(form, problem: Invalid | Conflict, fallback: str) -> None:
-    field = getattr(form, problem.field or "", None) or getattr(form, fallback)
+    field = _field_named(form, problem.field or "") or getattr(form, fallback)
     field.errors = [*field.errors, str(problem)]
 
 
@@ -62,8 +96,12 @@ def register(process_id: int):
     """File a registration request; nothing else is written until an administrator approves it."""
     process = load(Process, process_id)
     form = _form(process, request.form if request.method == "POST" else None)
+    event = services.kickoff_of(process)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and "add_delegate" in request.form:  # another empty row; nothing is checked yet
+        if len(form.delegates.entries) < form.delegates.max_entries:
+            form.delegates.append_entry()
+    elif request.method == "POST":
         status = 400
         if form.validate():
             try:
@@ -72,15 +110,18 @@ def register(process_id: int):
                     function=form.function.data, organization_name=form.organization_name.data,
                     organization_type=OrganizationType(form.organization_type.data),
                     organization_sector=form.organization_sector.data,
-                    consent_contact=form.consent_contact.data, consent_named=form.consent_named.data)
+                    consent_contact=form.consent_contact.data, consent_named=form.consent_named.data,
+                    delegates=form.delegates.data, consent_delegates=form.consent_delegates.data,
+                    language=str(get_locale()))
             except (Invalid, Conflict) as problem:
                 db.session.rollback()
                 _show_problem(form, problem, "email")
                 status = problem.status
             else:
                 db.session.commit()
-                return render_template("registration/thanks.html", process=process)
-    return render_template("registration/register.html", form=form, process=process), status
+                return render_template("registration/thanks.html", process=process, event=event)
+    return render_template("registration/register.html", form=form, process=process, event=event,
+                           max_delegates=form.delegates.max_entries), status
 
 
 # The administrators' side -------------------------------------------------------------------------
@@ -88,9 +129,21 @@ def register(process_id: int):
 @bp.get("/admin/registrations")
 @login_required
 def pending():
-    """Registrations waiting for a decision."""
+    """Registrations by status (open by default: a decided one leaves this list) and event, with the counts
+    of every event."""
     require(services.can_decide(current_user))
-    return render_template("registration/pending.html", requests=services.open_requests())
+    shown = request.args.get("status", "open")
+    if shown not in services.STATUS_FILTERS:
+        shown = "open"
+    event = None
+    if request.args.get("event"):
+        event = find(Session, object_id(request.args["event"]))
+        if event is None:
+            raise NotFound()
+    return render_template("registration/pending.html", shown=shown, event=event,
+                           requests=services.requests_where(services.STATUS_FILTERS[shown],
+                                                            event.id if event else None),
+                           counts=services.counts_by_event())
 
 
 @bp.get("/admin/registrations/decided")
@@ -130,10 +183,13 @@ def _decision_page(registration: RegistrationRequest, approval: ApprovalForm | N
                    rejection: RejectionForm | None = None, problem: str | None = None, status: int = 200):
     suggested = services.suggestions(registration) if registration.is_pending else []
     notes = [note for o in suggested for note in (services.hub_conflict(registration, o),) if note]
+    if registration.is_pending:
+        notes += [note for o in suggested[:1] or [None] for note in (services.delegate_conflict(registration, o),)
+                  if note]
     email_note = services.email_conflict(registration, None) if registration.is_pending else None
     return render_template(
         "registration/show.html", registration=registration, suggested=suggested, notes=notes,
-        email_note=email_note, problem=problem,
+        email_note=email_note, problem=problem, invitable=services.invitable,
         approval=approval or (_approval_form(registration) if registration.is_pending else None),
         rejection=rejection or (RejectionForm(formdata=None) if registration.is_pending else None)), status
 
@@ -170,6 +226,10 @@ def decide(request_id: int, decision: str):
         return _decision_page(registration, approval=form, status=problem.status)
     db.session.commit()
     flash(_approved_message(approval), "success")
+    if approval.attendances:
+        flash(ngettext("%(num)d person is registered for “%(event)s” and received the calendar entry.",
+                       "%(num)d people are registered for “%(event)s”; each received the calendar entry.",
+                       len(approval.attendances), event=registration.event.title), "success")
     return redirect(url_for(".pending"))
 
 
@@ -199,3 +259,20 @@ def _reject(registration: RegistrationRequest):
     db.session.commit()
     flash(_("The registration is rejected; the person's details in it are deleted."), "info")
     return redirect(url_for(".pending"))
+
+
+@bp.post("/admin/registrations/delegates/<int:delegate_id>/invite")
+@login_required
+def invite_delegate(delegate_id: int):
+    """A further delegate of an approved registration gets an account: the set-password mail goes out."""
+    delegate = load(RegistrationDelegate, delegate_id, services.invite_delegate.allowed)
+    try:
+        user = services.invite_delegate(delegate, by=current_user)
+    except (Invalid, Conflict) as problem:
+        db.session.rollback()
+        flash(str(problem), "error")
+        return redirect(url_for(".show", request_id=delegate.request_id)), problem.status
+    db.session.commit()
+    flash(_("%(name)s has an account now; the link to set a password has been mailed to %(email)s.",
+            name=user.name, email=user.email), "success")
+    return redirect(url_for(".show", request_id=delegate.request_id))

@@ -14,11 +14,11 @@ from tracker.sessions import ical
 from tracker.sessions.blueprint import bp
 from tracker.sessions.models import Session
 from tracker.sessions.queries import visible_sessions
-from tracker.urls import public_host, public_url
+from tracker.urls import public_url
 
 
 def _ics(sessions: list[Session], name: str) -> Response:
-    body = ical.calendar(sessions, name, public_host(), lambda s: public_url("sessions.show", session_id=s.id))
+    body = ical.calendar(sessions, name, lambda s: public_url("sessions.show", session_id=s.id))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": "inline; filename=calendar.ics"})
 
 
