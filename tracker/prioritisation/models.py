@@ -136,6 +136,7 @@ class RoundTally(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    round: Mapped[PrioritisationRound] = relationship()
     entries: Mapped[list[TallyEntry]] = relationship(back_populates="tally", cascade="all, delete-orphan",
                                                      order_by="TallyEntry.id")
 
