@@ -12,7 +12,15 @@ from sqlalchemy import select
 from tracker.accounts.services import user_by_email
 
 # Importing the resource modules registers their endpoints on the blueprint.
-from tracker.api import resources, resources_measures, resources_plan, resources_rounds, resources_sessions, tokens  # noqa: F401
+from tracker.api import (  # noqa: F401
+    resources,
+    resources_measures,
+    resources_plan,
+    resources_room,
+    resources_rounds,
+    resources_sessions,
+    tokens,
+)
 from tracker.api.core import bp, endpoint
 from tracker.api.models import ApiToken
 from tracker.api.openapi import build_spec
