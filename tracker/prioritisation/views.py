@@ -170,10 +170,18 @@ def export(round_id: int, fmt: str):
     round_ = load(PrioritisationRound, round_id, can_view_round)
     if round_.status != RoundStatus.CLOSED:
         raise NotAllowed(_("The results are published when the round closes."))
-    header = [_("Rank"), _("No."), _("Measure"), _("Points/score"), _("Importance"), _("Urgency"), _("Votes")]
+    header = [_("Rank"), _("No."), _("Measure"), _("Points/score"), _("Importance"), _("Urgency"), _("Votes"),
+              _("Accounts"), _("Room"), _("Paper")]
+    parts = services.results_by_source(round_)
+
+    def part(measure_id: int, source: str):
+        value = parts.get(measure_id, {}).get(source)
+        return float(value) if value is not None else ""
+
     rows = [[r.rank, r.measure_id, r.measure.title, float(r.score),
              float(r.importance) if r.importance is not None else "",
-             float(r.urgency) if r.urgency is not None else "", r.voters] for r in round_.results]
+             float(r.urgency) if r.urgency is not None else "", r.voters,
+             *(part(r.measure_id, source) for source in services.SOURCES)] for r in round_.results]
     if fmt == "csv":
         return Response(csv_file(header, rows), content_type=CSV_TYPE,
                         headers={"Content-Disposition": 'attachment; filename="priorisierung.csv"'})
