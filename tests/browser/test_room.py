@@ -69,8 +69,8 @@ def _browser_phone(browser, base: str, code: str):
     return context, tab, problems
 
 
-def test_a_prioritisation_workshop_with_thirty_phones_and_a_paper_tally(browser, page, live_server, world, workshop,
-                                                                         dots_round, proposals):
+def test_a_prioritisation_workshop_with_thirty_phones_and_a_paper_tally(browser, page, live_server, world,
+                                                                         workshop, dots_round, proposals):  # noqa: F811
     first, second, third = proposals
     log_in(page, live_server, world.steering.email, factories.PASSWORD)
     page.goto(f"{live_server}/sessions/{workshop.id}/room")
@@ -83,7 +83,7 @@ def test_a_prioritisation_workshop_with_thirty_phones_and_a_paper_tally(browser,
 
     # 27 phones over plain HTTP: 2 dots on the first proposal and 1 on the second.
     http_phones = [HttpPhone(live_server, code) for _ in range(27)]
-    assert [phone.ballot({first.id: 2, second.id: 1}) for phone in http_phones] == [200] * 27  # redirected to the phone page
+    assert [phone.ballot({first.id: 2, second.id: 1}) for phone in http_phones] == [200] * 27  # then the phone page
     assert http_phones[0].ballot({third.id: 2}) == 409  # the same token again
 
     # 3 phones in real browsers at 390 px: 2 dots on the third proposal and 1 on the second.

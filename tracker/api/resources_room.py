@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from tracker.api.core import endpoint
+from tracker.api.core import PAGE_QUERY, endpoint, paginated
 from tracker.api.schemas import RoomCardOut, RoomOut, RoomStartIn
 from tracker.extensions import db
 from tracker.room import services
@@ -52,14 +53,15 @@ def stop_room(session: Session):
 
 
 @endpoint("/sessions/{session_id}/room/cards", "GET", "The idea cards handed in from phones",
-          load=(Session, "session_id"), check=services.start, response=RoomCardOut, tag="room")
+          load=(Session, "session_id"), check=services.start, response=RoomCardOut, query=PAGE_QUERY, tag="room")
 def list_room_cards(session: Session):
-    items = [card_json(c) for c in services.cards_of(services.room_of(session), limit=2000)]
-    return jsonify(items=items, page=1, per_page=len(items), total=len(items))
+    room = services.room_of(session)
+    return paginated(select(RoomCard).where(RoomCard.room_id == (room.id if room else 0)).order_by(RoomCard.id),
+                     card_json)
 
 
 @endpoint("/room-cards/{card_id}/accept", "POST", "Accept a card as an idea of its session",
-          load=(RoomCard, "card_id"), check=services.accept_card, response=RoomCardOut, errors=(409,), tag="room")
+          load=(RoomCard, "card_id"), check=services.accept_card, response=RoomCardOut, errors=(400, 409), tag="room")
 def accept_room_card(card: RoomCard):
     services.accept_card(card, by=current_user)
     db.session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -144,11 +143,11 @@ def tally_json(tally: RoundTally) -> dict:
 
 
 @endpoint("/rounds/{round_id}/tallies", "GET", "The paper tallies of a round (who runs its session, steering)",
-          load=(PrioritisationRound, "round_id"), check=services.add_tally, response=TallyOut,
+          load=(PrioritisationRound, "round_id"), check=services.add_tally, response=TallyOut, query=PAGE_QUERY,
           tag="prioritisation")
 def list_tallies(round_: PrioritisationRound):
-    items = [tally_json(t) for t in services.tallies_of(round_)]
-    return jsonify(items=items, page=1, per_page=len(items), total=len(items))
+    return paginated(select(RoundTally).where(RoundTally.round_id == round_.id)
+                     .order_by(RoundTally.entered_at, RoundTally.id), tally_json)
 
 
 @endpoint("/rounds/{round_id}/tallies", "POST", "Add a paper tally: dots counted per measure, or mean scores per "
