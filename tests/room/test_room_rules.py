@@ -173,3 +173,19 @@ def test_room_mode_through_the_api(app, world, bearer, workshop):
     assert accepted.status_code == 200 and accepted.json["measure_id"]
     stopped = client.post(f"/api/v1/sessions/{workshop.id}/room/stop", headers=bearer(world.steering))
     assert stopped.json["open"] is False
+
+
+def test_a_phone_scores_in_a_scoring_round(app, world, workshop, proposals):
+    round_ = prioritisation.open_round(world.process, title="Bewertung", method=Method.SCORING, measures=proposals,
+                                       by=world.steering, session=workshop)
+    room = services.start(workshop, people=3, by=world.steering)
+    db.session.commit()
+    importance, urgency = round_.criteria
+    phone = app.test_client()
+    page = phone.get(f"/r/{room.code}").get_data(as_text=True)
+    assert f'name="m{proposals[0].id}-{importance.id}"' in page and "Wichtigkeit" in page
+    answer = phone.post(f"/r/{room.code}/ballot", data={f"m{proposals[0].id}-{importance.id}": "4",
+                                                        f"m{proposals[0].id}-{urgency.id}": "2"})
+    assert answer.status_code == 302
+    assert phone.post(f"/r/{room.code}/ballot", data={f"m{proposals[0].id}-{urgency.id}": "3"}).status_code == 409
+    assert prioritisation.voter_sources(round_)["room"] == 1
