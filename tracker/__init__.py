@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.processes.views import bp as processes_bp
     from tracker.public.views import bp as public_bp
     from tracker.registration.views import bp as registration_bp
+    from tracker.room.views import bp as room_bp
     from tracker.sessions.views import bp as sessions_bp
 
     for blueprint in (public_bp, accounts_bp, admin_bp, processes_bp, hubs_bp, sessions_bp,
                       organizations_bp, measures_bp, privacy_bp, attendance_bp, plan_bp, registration_bp,
-                      goals_bp, implementation_bp, prioritisation_bp, charts_bp, mail_bp):
+                      goals_bp, implementation_bp, prioritisation_bp, charts_bp, mail_bp, room_bp):
         app.register_blueprint(blueprint)
 
     from tracker.api.views import bp as api_bp

@@ -45,6 +45,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
     # Writes through the API, per token: enough for scripts replaying a workshop year, not for a flood.
     API_WRITE_LIMIT = "25 per second;3000 per hour"
+    # Room mode: requests per phone (keyed by its room token: a whole room shares one address), and requests
+    # of phones still without a token, per room (each gets one, up to the room count).
+    ROOM_PHONE_LIMIT = "30 per minute;600 per hour"
+    ROOM_JOIN_LIMIT = "300 per minute"
     PER_PAGE = 50  # rows on a listing page and in an API page unless the caller asks for another size
 
     # The plan's exports: beyond this many measures and ideas a PDF/DOCX is rendered in the background.

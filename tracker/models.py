@@ -11,7 +11,16 @@ from tracker.mail.models import MailPreference, OutboxMail  # noqa: F401
 from tracker.measures.models import Measure, MeasureComment, MeasureStatus, MeasureTransition  # noqa: F401
 from tracker.organizations.models import Consent, Organization, Person  # noqa: F401
 from tracker.plan.models import PlanVersion, PlanVersionFile, ReviewComment  # noqa: F401
-from tracker.prioritisation.models import Ballot, BallotEntry, Criterion, PrioritisationRound, RoundResult  # noqa: F401
+from tracker.prioritisation.models import (  # noqa: F401
+    Ballot,
+    BallotEntry,
+    Criterion,
+    PrioritisationRound,
+    RoundResult,
+    RoundTally,
+    TallyEntry,
+)
 from tracker.processes.models import Process  # noqa: F401
 from tracker.registration.models import RegistrationRequest  # noqa: F401
+from tracker.room.models import Room, RoomCard, RoomToken  # noqa: F401
 from tracker.sessions.models import ActionItem, Attendance, MinutesRevision, Session  # noqa: F401

@@ -32,8 +32,11 @@ from tracker.implementation.models import Indicator, Milestone
 from tracker.mail import services as mail_services
 from tracker.mail.models import MailKind, MailStatus, OutboxMail
 from tracker.measures.models import MeasureStatus
+from tracker.prioritisation import services as prioritisation_services
+from tracker.prioritisation.models import PrioritisationRound
 from tracker.registration.services import approve as approve_registration
 from tracker.registration.services import request_registration
+from tracker.room import services as room_services
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, AttendanceStatus, Session, SessionKind, SessionStatus
 
@@ -134,6 +137,22 @@ def build(app, snapshot: Path) -> Stage:
     milestone_a = Milestone(measure=adopted_a, title="Start")
     indicator = Indicator(process_id=process.id, name="Arbeitsplätze")
     indicator_a = Indicator(process_id=process.id, measure_id=adopted_a.id, name="Betriebe erreicht")
+    # Room mode runs today: a prioritisation workshop (hub-less) and a workshop of hub A, each with a running
+    # room and a card from a phone; a third session's room has ended (its link answers 404).
+    today = room_services.local_today()
+    day = dict(starts_at=datetime(today.year, today.month, today.day, 0, 5),
+               ends_at=datetime(today.year, today.month, today.day, 23, 55), status=SessionStatus.PLANNED)
+    room_workshop = factories.session(process, None, kind=SessionKind.PRIORITISATION, title="Workshop im Raum", **day)
+    room_hub_a = factories.session(process, w.hub_a, title="Workshop A heute", number=8, **day)
+    room_ended = factories.session(process, None, kind=SessionKind.PLENARY, title="Plenum vorbei", **day)
+    rooms = {}
+    for session in (room_workshop, room_hub_a, room_ended):
+        rooms[session.id] = room_services.start(session, people=30, by=w.steering)
+    room_services.stop(room_ended, by=w.steering)
+    cards = {}
+    for session in (room_workshop, room_hub_a):
+        token, _secret = room_services.issue_token(rooms[session.id], by=None)
+        cards[session.id] = room_services.hand_in(rooms[session.id], by=token, title="Karte aus dem Raum")
     mail = OutboxMail(kind=MailKind.INVITATION, dedup_key="matrix", to_address="a@example.org", subject="Einladung",
                       body_text="Hallo", body_html="<p>Hallo</p>", status=MailStatus.FAILED)
     db.session.add_all([item_a, item_b, milestone_a, indicator, indicator_a, mail])
@@ -170,6 +189,12 @@ def build(app, snapshot: Path) -> Stage:
     closed_round = _api(client, "POST", f"{base}/processes/{process.id}/rounds", steer,
                         {"title": "Zu", "method": "dots", "measure_ids": [proposal.id], "points_per_voter": 3})
     _api(client, "POST", f"{base}/rounds/{closed_round['id']}/close", steer)
+    room_round = _api(client, "POST", f"{base}/processes/{process.id}/rounds", steer,
+                      {"title": "Im Raum", "method": "dots", "measure_ids": [proposal.id], "points_per_voter": 3,
+                       "session_id": room_workshop.id})
+    tally = prioritisation_services.add_tally(db.session.get(PrioritisationRound, room_round["id"]),
+                                              {proposal.id: 3}, voters=2, by=w.steering)
+    db.session.commit()
     _api(client, "POST", f"{base}/measures/merge", steer, {"source_ids": [merge_source_a.id],
                                                             "target_id": merge_target_a.id})
     # An import batch of moderator A, through the upload page.
@@ -212,6 +237,10 @@ def build(app, snapshot: Path) -> Stage:
         visitor=visitor.id, visitor_email=visitor.email, registration=registration.id, moderator_a=w.moderator_a.id,
         registration_delegate=approved.delegates[0].id, person_x=person_x.id,
         company_a_token_id=company_a_token_id, mail=mail.id,
+        room_workshop=room_workshop.id, room_hub_a=room_hub_a.id, room_round=room_round["id"], tally=tally.id,
+        room_code=rooms[room_workshop.id].code, room_code_a=rooms[room_hub_a.id].code,
+        ended_room_code=rooms[room_ended.id].code, card_w=cards[room_workshop.id].id,
+        card_a=cards[room_hub_a.id].id,
         set_password_token=set_password_token(visitor), feed_token=ical.feed_token(w.company_a),
         answer_token=mail_services.answer_token(invitation),
         unsubscribe_token=mail_services.unsubscribe_token(w.company_a.person, MailKind.ACTION_DIGEST),

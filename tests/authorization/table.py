@@ -396,6 +396,29 @@ row("prioritisation.show", "POST", ROUND, USERS, lambda o: {f"m{o.proposal}": "2
 row("prioritisation.close", "POST", ROUND, STEER, lambda o: {})
 row("prioritisation.prioritise", "POST", CLOSED, STEER, lambda o: {"measure_ids": [o.proposal]})
 get("prioritisation.export", {"round_id": "closed_round", "fmt": "csv"}, USERS)
+ROOM_ROUND = {"round_id": "room_round"}
+get("prioritisation.tallies", ROOM_ROUND, STEER, note="issue 18: who runs the round's session (hub-less: steering)")
+row("prioritisation.tallies", "POST", ROOM_ROUND, STEER, lambda o: {"voters": "10", f"m{o.proposal}": "12"})
+row("prioritisation.remove_tally", "POST", {"tally_id": "tally"}, STEER, lambda o: {})
+
+# --- room mode (issue 18 item 1) ---------------------------------------------------------------------------
+# The phones' short link: anyone (no login needed) while the room runs; nobody once it has ended.
+get("room.phone", {"code": "room_code"}, ALL, note="design: people in a running session's room, without login")
+get("room.phone@A", {"code": "room_code_a"}, ALL)
+get("room.phone@ended", {"code": "ended_room_code"}, NOBODY, note="the link works only while the room runs")
+row("room.hand_in", "POST", {"code": "room_code"}, ALL, lambda o: {"title": "Idee vom Handy", "consent_named": ""})
+row("room.ballot", "POST", {"code": "room_code"}, ALL, lambda o: {f"m{o.proposal}": "2"},
+    note="one ballot per phone in the round held in the session")
+ROOM_A, ROOM_W = {"session_id": "room_hub_a"}, {"session_id": "room_workshop"}
+for suffix, args, runners in (("", ROOM_A, HUB_A), ("@plenary", ROOM_W, STEER)):
+    get(f"room.manage{suffix}", args, runners, note="design: room mode of the sessions one runs")
+    get(f"room.projector{suffix}", args, runners)
+    get(f"room.live{suffix}", args, runners)
+    row(f"room.start{suffix}", "POST", args, runners, lambda o: {"people": "25"})
+    row(f"room.stop{suffix}", "POST", args, runners, lambda o: {})
+for suffix, card, runners in (("", "card_a", HUB_A), ("@plenary", "card_w", STEER)):
+    row(f"room.accept_card{suffix}", "POST", {"card_id": card}, runners, lambda o: {})
+    row(f"room.discard_card{suffix}", "POST", {"card_id": card}, runners, lambda o: {})
 
 # --- charts, mail ------------------------------------------------------------------------------------------
 get("charts.start", {}, USERS)
@@ -577,6 +600,19 @@ row("api.create_round", "POST", P, STEER,
     lambda o: {"title": "API Runde", "method": "dots", "measure_ids": [o.proposal], "points_per_voter": 3})
 row("api.vote", "POST", ROUND, USERS, lambda o: {"votes": [{"measure_id": o.proposal, "points": 2}]})
 row("api.close", "POST", ROUND, STEER, lambda o: {})
+get("api.round_results", {"round_id": "closed_round"}, USERS)
+get("api.list_tallies", ROOM_ROUND, STEER)
+row("api.create_tally", "POST", ROOM_ROUND, STEER,
+    lambda o: {"voters": 10, "entries": [{"measure_id": o.proposal, "dots": 12}]})
+row("api.delete_tally", "DELETE", {"tally_id": "tally"}, STEER, lambda o: {})
+for suffix, args, runners in (("", ROOM_A, HUB_A), ("@plenary", ROOM_W, STEER)):
+    get(f"api.get_room{suffix}", args, runners)
+    get(f"api.list_room_cards{suffix}", args, runners)
+    row(f"api.start_room{suffix}", "POST", args, runners, lambda o: {"people": 25})
+    row(f"api.stop_room{suffix}", "POST", args, runners, lambda o: {})
+for suffix, card, runners in (("", "card_a", HUB_A), ("@plenary", "card_w", STEER)):
+    row(f"api.accept_room_card{suffix}", "POST", {"card_id": card}, runners, lambda o: {})
+    row(f"api.discard_room_card{suffix}", "POST", {"card_id": card}, runners, lambda o: {})
 row("api.prioritise", "POST", {"round_id": "closed_round"}, STEER, lambda o: {"top": 1},
     note="issue 18: the API marks a closed round's proposals prioritised as the page does")
 get("api.plan_draft", P, INTERNAL)

@@ -537,6 +537,7 @@ class RoundIn(Strict):
     points_per_voter: Annotated[int, Field(ge=1, le=100)] | None = None
     max_points_per_measure: Annotated[int, Field(ge=1, le=100)] | None = None
     criteria: list[CriterionIn] | None = Field(default=None, max_length=10)
+    session_id: Id | None = None
 
 
 class RoundOut(BaseModel):
@@ -549,6 +550,7 @@ class RoundOut(BaseModel):
     points_per_voter: int | None
     max_points_per_measure: int | None
     criteria: list[dict]
+    session_id: int | None = None
 
 
 class VoteEntry(Strict):
@@ -594,3 +596,78 @@ class PrioritiseIn(Strict):
 class PrioritisedOut(BaseModel):
     round_id: int
     prioritised: list[int]
+
+
+# Paper tallies and room mode -------------------------------------------------------------------------
+
+class TallyEntryIn(Strict):
+    """Dots: {measure_id, dots}; scoring: {measure_id, criterion, mean} (criterion by name, mean 1–5)."""
+
+    measure_id: Id
+    dots: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    criterion: Criterion | None = None
+    mean: Annotated[float, Field(ge=1, le=5)] | None = None
+
+
+class TallyIn(Strict):
+    voters: Annotated[int, Field(ge=1, le=10_000)]
+    note: ShortText = ""
+    entries: list[TallyEntryIn] = Field(min_length=1, max_length=2000)
+
+
+class TallyOut(BaseModel):
+    id: int
+    round_id: int
+    voters: int
+    note: str
+    entered_at: datetime
+    entries: list[dict]
+
+
+class VotersOut(BaseModel):
+    accounts: int
+    room: int
+    paper: int
+    total: int
+
+
+class ResultEntry(BaseModel):
+    rank: int
+    measure_id: int
+    score: float
+    sources: dict[str, float | None]
+
+
+class ResultsOut(BaseModel):
+    """Voters by source always; the ranking with each source's part once the round is closed."""
+
+    round_id: int
+    status: str
+    voters: VotersOut
+    ranking: list[ResultEntry]
+
+
+class RoomStartIn(Strict):
+    people: Annotated[int, Field(ge=1, le=1000)]
+
+
+class RoomOut(BaseModel):
+    session_id: int
+    running: bool
+    open: bool
+    people: int
+    phones: int
+    link: str | None
+    round_id: int | None
+
+
+class RoomCardOut(BaseModel):
+    id: int
+    session_id: int
+    title: str
+    text: str
+    name: str
+    organization_name: str
+    status: str
+    measure_id: int | None
+    created_at: datetime

@@ -17,6 +17,7 @@ from tracker.api import (  # noqa: F401
     resources_measures,
     resources_plan,
     resources_registration,
+    resources_room,
     resources_rounds,
     resources_sessions,
     resources_setup,

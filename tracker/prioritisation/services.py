@@ -13,7 +13,8 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts.models import Role
 from tracker.audit.services import record
@@ -22,7 +23,7 @@ from tracker.extensions import db
 from tracker.measures import workflow
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.model_types import utcnow
-from tracker.permissions import can_view_process, guarded, is_steering
+from tracker.permissions import can_edit_session, can_view_process, guarded, is_steering
 from tracker.prioritisation.models import (
     Ballot,
     BallotEntry,
@@ -31,9 +32,12 @@ from tracker.prioritisation.models import (
     PrioritisationRound,
     RoundResult,
     RoundStatus,
+    RoundTally,
+    TallyEntry,
 )
 from tracker.prioritisation.signals import round_closed, round_opened
 from tracker.processes.models import Process
+from tracker.sessions.models import Session, SessionKind, SessionStatus
 
 SCORE_RANGE = range(1, 6)
 MAX_POINTS = 100  # per participant and per measure in a dot-voting round
@@ -47,6 +51,11 @@ VOTERS = frozenset({Role.COMPANY, Role.MODERATOR, Role.STEERING, Role.ADMIN})
 ONLY_STEERING_OPENS = _l("Only the steering group opens rounds.")
 ONLY_STEERING_CLOSES = _l("Only the steering group closes rounds.")
 MAY_NOT_VOTE = _l("You may not vote in this round.")
+NOT_IN_ROOM = _l("This link does not take votes for this round (any more).")
+ONLY_ORGANISERS_TALLY = _l("Only the people who run the round's session (or the steering group) enter tallies.")
+# Where the votes of a round come from, in the order results show them.
+SOURCES = ("accounts", "room", "paper")
+MAX_TALLY_VOTERS = 10_000
 
 
 def can_open_round(user, process: Process) -> bool:
@@ -66,10 +75,45 @@ def may_vote(user, round_: PrioritisationRound) -> bool:
     return can_view_process(user, round_.process) and user.role in VOTERS and user.id is not None
 
 
+def can_enter_tally(user, round_: PrioritisationRound) -> bool:
+    """Paper tallies: whoever runs the session the round is held in; the steering group for any round."""
+    return is_steering(user, round_.process) or (round_.session is not None
+                                                  and can_edit_session(user, round_.session))
+
+
+def can_remove_tally(user, tally: RoundTally) -> bool:
+    return can_enter_tally(user, tally.round)
+
+
+def room_may_vote(token, round_: PrioritisationRound) -> bool:
+    """A phone of a running room votes in the rounds held in the room's session (the token knows its room)."""
+    may_vote_in = getattr(token, "may_vote_in", None)
+    return may_vote_in is not None and may_vote_in(round_)
+
+
+def sessions_for_rounds(process: Process) -> list[Session]:
+    """The sessions a round can be held in: the process's, not steering meetings, not cancelled."""
+    return list(db.session.scalars(select(Session).where(
+        Session.process_id == process.id, Session.kind != SessionKind.STEERING,
+        Session.status != SessionStatus.CANCELLED).order_by(Session.starts_at, Session.id)))
+
+
+def _check_session(process: Process, session: Session | None) -> None:
+    if session is None:
+        return
+    if (session.process_id != process.id or session.kind == SessionKind.STEERING
+            or session.status == SessionStatus.CANCELLED):
+        raise Invalid(_("A round is held in a session of its process (not a steering meeting, not cancelled)."),
+                      "session_id")
+
+
 @guarded(can_open_round, ONLY_STEERING_OPENS)
 def open_round(process: Process, *, title: str, method: Method, measures: list[Measure], by,
                points_per_voter: int | None = None, max_points_per_measure: int | None = None,
-               criteria: list[tuple[str, Decimal]] | None = None) -> PrioritisationRound:
+               criteria: list[tuple[str, Decimal]] | None = None,
+               session: Session | None = None) -> PrioritisationRound:
+    """Open a round; held in `session`, the phones of that session's room vote in it too."""
+    _check_session(process, session)
     title = (title or "").strip()
     if not title:
         raise Invalid(_("Please give the round a title."), "title")
@@ -88,7 +132,8 @@ def open_round(process: Process, *, title: str, method: Method, measures: list[M
     round_ = PrioritisationRound(process_id=process.id, title=title, method=method, measures=measures,
                                  points_per_voter=points_per_voter if method == Method.DOTS else None,
                                  max_points_per_measure=max_points_per_measure if method == Method.DOTS else None,
-                                 created_by_id=getattr(by, "id", None))
+                                 created_by_id=getattr(by, "id", None),
+                                 session_id=session.id if session is not None else None)
     if method == Method.SCORING:
         for name, weight in _checked_criteria(criteria or DEFAULT_CRITERIA):
             round_.criteria.append(Criterion(name=name, weight=weight))
@@ -144,6 +189,35 @@ def vote(round_: PrioritisationRound, values: dict, *, by) -> Ballot:
     return ballot
 
 
+@guarded(room_may_vote, NOT_IN_ROOM)
+def cast_room_ballot(round_: PrioritisationRound, values: dict, *, by) -> Ballot:
+    """A phone's ballot (`by` is its room token): one per token and round, never replaced (Conflict).
+
+    The same limits as an account's ballot; the room count caps the tokens, and so the ballots.
+    """
+    if round_.status == RoundStatus.CLOSED:
+        raise Conflict(_("This round is closed."))
+    entries = _dot_entries(round_, values) if round_.method == Method.DOTS else _score_entries(round_, values)
+    if not entries:
+        raise Invalid(_("Your ballot is empty."), "votes")
+    already = _("This phone has already voted in this round.")
+    if db.session.scalar(select(Ballot.id).where(Ballot.round_id == round_.id, Ballot.room_token_id == by.id)):
+        raise Conflict(already)
+    ballot = Ballot(round_id=round_.id, room_token_id=by.id, entries=entries)
+    try:
+        with db.session.begin_nested():  # two taps at once: the second one meets the unique constraint
+            db.session.add(ballot)
+    except IntegrityError:
+        raise Conflict(already) from None
+    record("vote", round_, by=by, summary=f"room ballot of phone {by.id}")
+    return ballot
+
+
+def room_has_voted(round_: PrioritisationRound, token) -> bool:
+    return token is not None and db.session.scalar(
+        select(Ballot.id).where(Ballot.round_id == round_.id, Ballot.room_token_id == token.id)) is not None
+
+
 def _dot_entries(round_: PrioritisationRound, values: dict[int, int]) -> list[BallotEntry]:
     measure_ids = {m.id for m in round_.measures}
     entries = []
@@ -185,35 +259,165 @@ def own_ballot(round_: PrioritisationRound, voter) -> dict:
     return {(e.measure_id, e.criterion_id): e.value for e in ballot.entries}
 
 
+def voter_sources(round_: PrioritisationRound) -> dict[str, int]:
+    """How many voted, by source: with an account, on a phone in the room, on paper (tallies' people)."""
+    source = case((Ballot.voter_id.is_(None), "room"), else_="accounts")
+    counts = dict.fromkeys(SOURCES, 0)
+    for name, count in db.session.execute(select(source, func.count()).where(Ballot.round_id == round_.id)
+                                          .group_by(source)):
+        counts[name] = count
+    counts["paper"] = db.session.scalar(select(func.coalesce(func.sum(RoundTally.voters), 0))
+                                        .where(RoundTally.round_id == round_.id)) or 0
+    return counts
+
+
 def voter_count(round_: PrioritisationRound) -> int:
-    return db.session.scalar(select(func.count()).select_from(Ballot).where(Ballot.round_id == round_.id)) or 0
+    """Everyone who voted: account ballots, room ballots and the people counted in paper tallies."""
+    return sum(voter_sources(round_).values())
+
+
+# --- paper tallies -------------------------------------------------------------------------------
+
+@guarded(can_enter_tally, ONLY_ORGANISERS_TALLY)
+def add_tally(round_: PrioritisationRound, values: dict, *, voters: int, by, note: str = "") -> RoundTally:
+    """What was counted on paper, while the round is open.
+
+    Dots: {measure_id: dots counted}, with the number of people who put them on the wall; scoring:
+    {(measure_id, criterion_id): mean score 1–5}, with the number of raters. Bounded by what that many
+    people could give.
+    """
+    if round_.status == RoundStatus.CLOSED:
+        raise Conflict(_("This round is closed."))
+    if not isinstance(voters, int) or not 1 <= voters <= MAX_TALLY_VOTERS:
+        raise Invalid(_("Give the number of people counted (1 to %(n)d).", n=MAX_TALLY_VOTERS), "voters")
+    measure_ids = {m.id for m in round_.measures}
+    entries = []
+    if round_.method == Method.DOTS:
+        for measure_id, dots in values.items():
+            if measure_id not in measure_ids:
+                raise Invalid(_("This measure is not part of the round."), "values")
+            if not isinstance(dots, int) or dots < 0:
+                raise Invalid(_("Dots are counted in whole numbers, none below 0."), "values")
+            if dots > voters * round_.max_points_per_measure:
+                raise Invalid(_("%(people)d people can put at most %(n)d dots on one measure.", people=voters,
+                                n=voters * round_.max_points_per_measure), "values")
+            if dots:
+                entries.append(TallyEntry(measure_id=measure_id, value=Decimal(dots)))
+        if sum(values.values()) > voters * round_.points_per_voter:
+            raise Invalid(_("%(people)d people have at most %(n)d dots.", people=voters,
+                            n=voters * round_.points_per_voter), "values")
+    else:
+        criterion_ids = {c.id for c in round_.criteria}
+        for (measure_id, criterion_id), mean in values.items():
+            if measure_id not in measure_ids or criterion_id not in criterion_ids:
+                raise Invalid(_("This measure is not part of the round."), "values")
+            mean = Decimal(str(mean))
+            if not mean.is_finite() or not Decimal(1) <= mean <= Decimal(5):
+                raise Invalid(_("A mean score lies between 1 and 5."), "values")
+            entries.append(TallyEntry(measure_id=measure_id, criterion_id=criterion_id, value=_quantise(mean)))
+    if not entries:
+        raise Invalid(_("Enter what was counted."), "values")
+    tally = RoundTally(round_id=round_.id, voters=voters, note=" ".join((note or "").split())[:200],
+                       entered_by_id=getattr(by, "id", None), entries=entries)
+    db.session.add(tally)
+    db.session.flush()
+    record("tally", round_, by=by, summary=f"paper tally {tally.id}: {voters} people")
+    return tally
+
+
+@guarded(can_remove_tally, ONLY_ORGANISERS_TALLY)
+def remove_tally(tally: RoundTally, *, by) -> None:
+    """Take back a tally typed in wrongly, while its round is open."""
+    round_ = tally.round
+    if round_.status == RoundStatus.CLOSED:
+        raise Conflict(_("This round is closed."))
+    record("tally_removed", round_, by=by, summary=f"paper tally {tally.id}: {tally.voters} people")
+    db.session.delete(tally)
+    db.session.flush()
+
+
+def tallies_of(round_: PrioritisationRound) -> list[RoundTally]:
+    return list(db.session.scalars(select(RoundTally).where(RoundTally.round_id == round_.id)
+                                   .order_by(RoundTally.entered_at, RoundTally.id)))
 
 
 def _quantise(value: Decimal, places: str = "0.001") -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
+Sums = dict[tuple[int, int | None], dict[str, list]]
+
+
+def _sums(round_: PrioritisationRound) -> Sums:
+    """{(measure, criterion): {source: [sum, count]}} over account ballots, room ballots and paper tallies.
+
+    A tally's mean score counts as that many raters giving it; its dots have no count of people per measure.
+    """
+    source = case((Ballot.voter_id.is_(None), "room"), else_="accounts")
+    sums: Sums = defaultdict(lambda: {name: [Decimal(0), 0] for name in SOURCES})
+    for measure_id, criterion_id, name, total, count in db.session.execute(
+            select(BallotEntry.measure_id, BallotEntry.criterion_id, source, func.sum(BallotEntry.value),
+                   func.count()).join(Ballot).where(Ballot.round_id == round_.id)
+            .group_by(BallotEntry.measure_id, BallotEntry.criterion_id, source)):
+        sums[(measure_id, criterion_id)][name] = [Decimal(total), count]
+    for measure_id, criterion_id, value, voters in db.session.execute(
+            select(TallyEntry.measure_id, TallyEntry.criterion_id, TallyEntry.value, RoundTally.voters)
+            .join(RoundTally).where(RoundTally.round_id == round_.id)):
+        paper = sums[(measure_id, criterion_id)]["paper"]
+        if round_.method == Method.DOTS:
+            paper[0] += Decimal(value)
+        else:
+            paper[0] += Decimal(value) * voters
+            paper[1] += voters
+    return sums
+
+
+def _weighted(round_: PrioritisationRound, means: dict[int, Decimal]) -> Decimal:
+    by_id = {c.id: c for c in round_.criteria}
+    weight_sum = sum((c.weight for c in round_.criteria), Decimal(0)) or Decimal(1)
+    return _quantise(sum((by_id[c].weight * mean for c, mean in means.items() if c in by_id), Decimal(0))
+                     / weight_sum)
+
+
+def results_by_source(round_: PrioritisationRound) -> dict[int, dict[str, Decimal | None]]:
+    """Each measure's points (dots) or weighted score (scoring) from each source alone (None: no votes)."""
+    found: dict[int, dict[str, Decimal | None]] = {m.id: dict.fromkeys(SOURCES) for m in round_.measures}
+    means: dict[tuple[int, str], dict[int, Decimal]] = defaultdict(dict)
+    for (measure_id, criterion_id), by_source in _sums(round_).items():
+        if measure_id not in found:
+            continue
+        for name, (total, count) in by_source.items():
+            if round_.method == Method.DOTS:
+                if total or count:
+                    found[measure_id][name] = (found[measure_id][name] or Decimal(0)) + total
+            elif count:
+                means[(measure_id, name)][criterion_id] = total / count
+    for (measure_id, name), per_criterion in means.items():
+        found[measure_id][name] = _weighted(round_, per_criterion)
+    return found
+
+
 def compute_results(round_: PrioritisationRound) -> list[RoundResult]:
-    """Dots: total points. Scoring: weighted mean over criteria of each criterion's mean score."""
-    rows = db.session.execute(
-        select(BallotEntry.measure_id, BallotEntry.criterion_id, func.sum(BallotEntry.value), func.count())
-        .join(Ballot).where(Ballot.round_id == round_.id)
-        .group_by(BallotEntry.measure_id, BallotEntry.criterion_id)).all()
+    """Dots: total points. Scoring: weighted mean over criteria of each criterion's mean score.
+
+    Account ballots, room ballots and paper tallies count alike (see `_sums`).
+    """
     results = {m.id: RoundResult(measure_id=m.id, rank=0, score=Decimal(0), voters=0) for m in round_.measures}
+    combined = {key: (sum((s[0] for s in by_source.values()), Decimal(0)), sum(s[1] for s in by_source.values()))
+                for key, by_source in _sums(round_).items() if key[0] in results}
     if round_.method == Method.DOTS:
-        for measure_id, _criterion, total, count in rows:
-            results[measure_id].score = Decimal(total)
-            results[measure_id].voters = count
+        for (measure_id, _criterion), (total, count) in combined.items():
+            results[measure_id].score = results[measure_id].score + total
+            results[measure_id].voters += count
     else:
         by_name = {c.id: c for c in round_.criteria}
         means: dict[int, dict[int, Decimal]] = defaultdict(dict)
-        for measure_id, criterion_id, total, count in rows:
-            means[measure_id][criterion_id] = Decimal(total) / Decimal(count)
-            results[measure_id].voters = max(results[measure_id].voters, count)
-        weight_sum = sum((c.weight for c in round_.criteria), Decimal(0)) or Decimal(1)
+        for (measure_id, criterion_id), (total, count) in combined.items():
+            if count and criterion_id in by_name:
+                means[measure_id][criterion_id] = total / Decimal(count)
+                results[measure_id].voters = max(results[measure_id].voters, count)
         for measure_id, per_criterion in means.items():
-            weighted = sum((by_name[c].weight * mean for c, mean in per_criterion.items()), Decimal(0))
-            results[measure_id].score = _quantise(weighted / weight_sum)
+            results[measure_id].score = _weighted(round_, per_criterion)
             for criterion_id, mean in per_criterion.items():
                 name = by_name[criterion_id].name.casefold()
                 if name in IMPORTANCE_NAMES:
