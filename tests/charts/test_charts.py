@@ -11,9 +11,9 @@ from sqlalchemy import event
 from tests import factories
 from tracker.charts import aggregates, catalogue, export, theme
 from tracker.extensions import db
-from tracker.labels import label
 from tracker.implementation.models import Light
 from tracker.implementation.services import report_progress
+from tracker.labels import label
 from tracker.measures.models import MeasureStatus, MeasureTransition
 from tracker.sessions.models import AttendanceStatus, SessionStatus
 
