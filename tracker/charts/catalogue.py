@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import force_locale, format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from tracker.charts import aggregates
@@ -51,6 +51,11 @@ def spec(key: str, data: Data, language: str) -> Spec:
         result = BUILDERS[kind](data)
     result["figure"]["layout"]["meta"] = {"kind": kind, **result["figure"]["layout"].get("meta", {})}
     return {"key": key.replace(":", "-"), **result}
+
+
+def on_page(key: str, data: Data) -> Spec:
+    """The chart in the reader's language (for pages)."""
+    return spec(key, data, str(get_locale() or "de"))
 
 
 def chart(key: str, process, language: str, **arguments) -> Spec:
