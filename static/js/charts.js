@@ -20,13 +20,20 @@
   function layoutFor(figure, width) {
     var layout = copy(figure.layout);
     var narrow = width < NARROW;
-    var meta = layout.meta || {};
     if (narrow) {
       layout.legend = Object.assign({}, layout.legend,
         { orientation: "h", yref: "container", y: 0, yanchor: "bottom", x: 0, xanchor: "left" });
       layout.margin = Object.assign({}, layout.margin, { l: 4, r: 8 });
+      // The legend below takes height from the plot: give it back (about two entries a row).
+      var entries = figure.data.filter(function (trace) { return trace.showlegend !== false; }).length;
+      if (layout.showlegend !== false && entries > 1) {
+        layout.height = (layout.height || 360) + 22 * Math.ceil(entries / Math.max(1, Math.floor(width / 170))) + 16;
+      }
     }
-    var plotWidth = Math.max(120, width - (narrow ? 140 : 260));
+    // Room for the plot: the chart less the category labels on the left and the legend on the right.
+    var yLabels = layout.yaxis && layout.yaxis.type === "category" ? layout.yaxis.categoryarray : null;
+    var left = yLabels ? longestLine(yLabels) * LABEL_PX + 24 : 60;
+    var plotWidth = Math.max(100, width - left - (narrow ? 24 : 190));
     ["xaxis", "yaxis"].forEach(function (name) {
       var axis = layout[name];
       if (!axis) { return; }
@@ -37,17 +44,18 @@
         var room = Math.max(1, Math.floor(plotWidth / (longestLine(labels) * LABEL_PX + 16)));
         axis.nticks = Math.min(labels.length, room);
         if (labels.length > room) { axis.tickmode = "auto"; }
-      } else if (horizontal && axis.tickvals && narrow) {
-        var keep = Math.max(2, Math.floor(plotWidth / 90));
+      } else if (horizontal && axis.tickvals) {
+        var keep = Math.max(2, Math.floor(plotWidth / (longestLine(axis.ticktext) * LABEL_PX + 20)));
         var step = Math.ceil(axis.tickvals.length / keep);
         axis.tickvals = axis.tickvals.filter(function (_v, i) { return i % step === 0; });
         axis.ticktext = axis.ticktext.filter(function (_v, i) { return i % step === 0; });
-      } else if (horizontal && narrow && (meta.counts || []).indexOf("x") >= 0 && axis.dtick) {
-        // Fewer whole-number ticks: double the step while more than four would show.
-        var top = (axis.range || [0, 0])[1];
-        while (top / axis.dtick > 4) { axis.dtick *= 2; }
-      } else if (horizontal && narrow && axis.nticks) {
-        axis.nticks = 4;
+      } else if (horizontal && axis.dtick && axis.range) {
+        // Fixed steps (counts, percent): double the step while the labels would not fit.
+        var top = axis.range[1];
+        var labelPx = (String(Math.round(top)).length + (axis.ticksuffix || "").length + 1) * LABEL_PX + 14;
+        while ((top / axis.dtick + 1) * labelPx > plotWidth && axis.dtick < top) { axis.dtick *= 2; }
+      } else if (horizontal && axis.nticks) {
+        axis.nticks = Math.max(2, Math.min(axis.nticks, Math.floor(plotWidth / 60)));
       }
     });
     return layout;
