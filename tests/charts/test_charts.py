@@ -106,7 +106,11 @@ def test_hubs_without_a_colour_of_their_own_get_distinct_ones(world, year):
     assert len(set(colours)) == len(colours)
     world.hub_b.colour = "#123456"
     db.session.commit()
-    assert catalogue.aggregates.hubs(world.process)[1]["colour"] == "#123456"
+    assert catalogue.aggregates.hubs(world.process)[1]["colour"] == "#123456"  # a chosen colour is kept
+    world.hub_a.colour = world.hub_b.colour = "#1f5f99"  # ... unless an earlier hub has it already
+    db.session.commit()
+    colours = [hub["colour"] for hub in catalogue.aggregates.hubs(world.process)]
+    assert colours[0] == "#1f5f99" and colours[1] != "#1f5f99"
 
 
 def test_organisations_are_broken_down_by_type(world, year):
@@ -202,8 +206,8 @@ def test_every_core_chart_renders_to_png_and_svg(world, year):
         pytest.skip("no Chromium installed")
     charts = [chart(key, world.process) for key in catalogue.PROCESS_CHARTS]
     images = export.render_images([c["figure"] for c in charts], formats=("png", "svg"))
-    for chart, image in zip(charts, images, strict=True):
-        assert image["png"].startswith(b"\x89PNG\r\n\x1a\n") and len(image["png"]) > 5000, chart["key"]
+    for spec, image in zip(charts, images, strict=True):
+        assert image["png"].startswith(b"\x89PNG\r\n\x1a\n") and len(image["png"]) > 5000, spec["key"]
         ET.fromstring(image["svg"])  # noqa: S314 - our own SVG; it must parse as XML
 
 

@@ -46,13 +46,15 @@ BAR_HEIGHT = 34  # pixels per category of a horizontal bar chart (two lines of l
 
 
 def hub_colours(hubs: list[tuple[int, str | None]]) -> dict[int, str]:
-    """{hub id: colour} for hubs in their order: the record's colour if one was chosen, else the next
-    Okabe–Ito colour that no other hub uses."""
+    """{hub id: colour} for hubs in their order: the record's colour if one was chosen and no earlier hub
+    has it, else the next Okabe–Ito colour that no hub uses (so stacked hubs never share a colour)."""
     chosen = {colour.lower() for _id, colour in hubs if colour and colour.lower() != HUB_DEFAULT}
     free = cycle([c for c in OKABE_ITO if c.lower() not in chosen] or OKABE_ITO)
-    result = {}
+    result, used = {}, set()
     for hub_id, colour in hubs:
-        result[hub_id] = colour if colour and colour.lower() != HUB_DEFAULT else next(free)
+        own = colour.lower() if colour else HUB_DEFAULT
+        result[hub_id] = colour if own != HUB_DEFAULT and own not in used else next(free)
+        used.add(result[hub_id].lower())
     return result
 
 
