@@ -69,8 +69,10 @@ def status_per_hub(process: Process) -> Data:
 
 
 def participation_per_month(process: Process) -> Data:
-    """Attendances (a person at a session) per hub and month; None is the process-wide events."""
-    rows = attended_rows(process.id).add_columns(_month(Session.starts_at).label("month")).subquery()
+    """Attendances (a person at a session) per hub and month; None is the process-wide events. Steering
+    meetings are left out: the participants see these charts, not the steering group's calendar."""
+    rows = (attended_rows(process.id).add_columns(_month(Session.starts_at).label("month"))
+            .where(Session.kind != SessionKind.STEERING).subquery())
     counted = db.session.execute(select(rows.c.hub_id, rows.c.month, func.count())
                                  .group_by(rows.c.hub_id, rows.c.month)).all()
     return {"hubs": hubs(process), "counts": [[hub_id, month, count] for hub_id, month, count in counted]}
