@@ -80,6 +80,7 @@
 
   function drawAll() {
     if (!window.Plotly) { return; }
+    if (window.performance && performance.mark) { performance.mark("charts-start"); }
     var charts = [];
     document.querySelectorAll(".chart[data-figure]").forEach(function (element) {
       var source = document.getElementById(element.getAttribute("data-figure"));
