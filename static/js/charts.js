@@ -61,12 +61,21 @@
     return layout;
   }
 
+  // Point labels too long for a phone (the prioritisation matrix) become the numbers of the table.
+  function dataFor(figure, narrow) {
+    var labels = (figure.layout.meta || {}).shortLabels;
+    if (!narrow || !labels) { return figure.data; }
+    return figure.data.map(function (trace, index) {
+      return index === 0 ? Object.assign({}, trace, { text: labels, textposition: "top center" }) : trace;
+    });
+  }
+
   function draw(element, figure) {
     var width = element.clientWidth || window.innerWidth;
     var narrow = width < NARROW;
     element.dataset.narrow = narrow ? "1" : "0";
     var key = element.getAttribute("data-figure");
-    return window.Plotly.react(element, figure.data, layoutFor(figure, width), {
+    return window.Plotly.react(element, dataFor(figure, narrow), layoutFor(figure, width), {
       responsive: true, displaylogo: false, locale: document.documentElement.lang,
       displayModeBar: narrow ? false : "hover", scrollZoom: false
     }).then(function () {

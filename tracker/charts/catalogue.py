@@ -321,13 +321,16 @@ def attendance(data: Data) -> Spec:
 
 
 def prioritisation_matrix(data: Data) -> Spec:
-    """Importance over urgency (mean votes, 1–5), each measure a labelled point; quadrants dotted."""
+    """Importance over urgency (mean votes, 1–5), each measure a labelled point; quadrants dotted.
+
+    On a narrow screen the page script labels the points with their numbers from the table instead."""
     points = data["points"]
     trace = {"type": "scatter", "mode": "markers+text", "x": [p[2] for p in points], "y": [p[1] for p in points],
-             "text": [wrap(p[0], 18) for p in points],
+             "text": [wrap(p[0], 18) for p in points], "cliponaxis": False,
+             "customdata": [plain(p[0]) for p in points],
              "textposition": ["top center" if i % 2 == 0 else "bottom center" for i in range(len(points))],
              "marker": {"size": 12, "color": OKABE_ITO[0]}, "textfont": {"size": 11},
-             "hovertemplate": "%{text}<br>" + _("Urgency") + ": %{x:.1f} · " + _("Importance") + ": %{y:.1f}"
+             "hovertemplate": "%{customdata}<br>" + _("Urgency") + ": %{x:.1f} · " + _("Importance") + ": %{y:.1f}"
                               "<extra></extra>"}
     axis = {"range": [0.5, 5.5], "tick0": 1, "dtick": 1, "tickformat": ".0f", "fixedrange": True}
     line = {"dash": "dot", "color": "#9aa5b1"}
@@ -335,9 +338,11 @@ def prioritisation_matrix(data: Data) -> Spec:
                  {"type": "line", "x0": 0.5, "x1": 5.5, "y0": 3, "y1": 3, "line": line}]
     figure = _figure([trace], height=460, showlegend=False, shapes=quadrants,
                      xaxis={**axis, "title": {"text": _("Urgency")}},
-                     yaxis={**axis, "title": {"text": _("Importance")}})
+                     yaxis={**axis, "title": {"text": _("Importance")}},
+                     meta={"shortLabels": [str(number) for number in range(1, len(points) + 1)]})
     return {"title": _("Importance × urgency"), "figure": figure,
-            "columns": [_("Measure"), _("Importance"), _("Urgency"), _("Score")], "rows": [list(p) for p in points]}
+            "columns": [_("No."), _("Measure"), _("Importance"), _("Urgency"), _("Score")],
+            "rows": [[number, *p] for number, p in enumerate(points, start=1)]}
 
 
 def indicator(data: Data) -> Spec:
