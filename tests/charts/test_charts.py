@@ -14,7 +14,7 @@ from tracker.extensions import db
 from tracker.implementation.models import Light
 from tracker.implementation.services import report_progress
 from tracker.labels import label
-from tracker.measures.models import MeasureStatus, MeasureTransition
+from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
 from tracker.sessions.models import AttendanceStatus, SessionStatus
 
 
@@ -227,3 +227,31 @@ def test_a_hostile_name_cannot_break_out_of_the_figure_json(client, world, year,
     assert "</script><b>x</b>" not in page
     # plotly shows it as typed (entities, not markup), and tojson escapes & < > inside the JSON
     assert "\\u0026lt;b\\u0026gt;x\\u0026lt;/b\\u0026gt;" in page
+
+
+def test_a_closed_rounds_page_draws_the_matrix_and_the_overview_the_indicator_series(client, world, year, login):
+    from decimal import Decimal
+
+    from tracker.implementation.models import Indicator, IndicatorValue
+    from tracker.prioritisation.models import Method, PrioritisationRound, RoundResult, RoundStatus
+
+    adopted = db.session.scalars(db.select(Measure).where(Measure.title == "Glasfaser")).one()
+    round_ = PrioritisationRound(process_id=world.process.id, title="Runde", method=Method.SCORING,
+                                 status=RoundStatus.CLOSED)
+    db.session.add(round_)
+    db.session.flush()
+    db.session.add(RoundResult(round_id=round_.id, measure_id=adopted.id, rank=1, score=Decimal("4.2"),
+                               importance=Decimal("4.5"), urgency=Decimal("2.5"), voters=3))
+    indicator = Indicator(process_id=world.process.id, name="Arbeitsplätze", unit="Stellen", target=Decimal(50))
+    db.session.add(indicator)
+    db.session.flush()
+    db.session.add(IndicatorValue(indicator_id=indicator.id, date=date(2020, 1, 1), value=Decimal("12.5")))
+    db.session.commit()
+    login(world.steering)
+    page = client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    assert f'id="figure-matrix-{round_.id}"' in page and "plotly-basic.min.js" in page
+    overview = client.get(f"/processes/{world.process.id}/implementation").get_data(as_text=True)
+    assert f'id="figure-indicator-{indicator.id}"' in overview and "Arbeitsplätze (Stellen)" in overview
+    spec = catalogue.spec("matrix", catalogue.aggregates.prioritisation_matrix(round_), "de")
+    assert spec["rows"] == [[1, "Glasfaser", 4.5, 2.5, 4.2]]
+    assert spec["figure"]["layout"]["meta"]["shortLabels"] == ["1"]
