@@ -18,6 +18,8 @@ from pathlib import Path
 
 import psycopg
 
+from benchmarks import browser
+
 ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 PORT = 5099
@@ -41,8 +43,8 @@ def run(command: list[str], env: dict | None = None) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True, env=env, cwd=ROOT).stdout
 
 
-def prepare_database(scale: int) -> str:
-    name = f"tracker_bench_{scale}x"
+def prepare_database(scale: int, name: str | None = None) -> str:
+    name = name or f"tracker_bench_{scale}x"
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
@@ -159,7 +161,9 @@ def measure_scale(scale: int) -> dict:
             wrk(path, cookie)  # warm-up
             results[name] = wrk(path, cookie)
         memory = worker_memory_mb(master)
-    return {"results": results, "memory_mb": memory}
+        in_browser = browser.measure(f"http://127.0.0.1:{PORT}", pages["public progress"]) \
+            if scale == 1 and "public progress" in pages else None
+    return {"results": results, "memory_mb": memory, "browser": in_browser}
 
 
 def main() -> None:
@@ -171,6 +175,7 @@ def main() -> None:
     scales = [1] if args.quick else [int(s) for s in args.scales.split(",")]
     if args.quick:
         DURATION = "3s"
+    run([sys.executable, "-m", "whitenoise.compress", "--quiet", "static"])  # as `make install` does
     measured = {scale: measure_scale(scale) for scale in scales}
     exports = export_timings(scales)
     write_results(measured, exports)
@@ -208,6 +213,8 @@ def write_results(measured: dict, exports: str) -> None:
                 f"| {r['rps'] / bare:.0%} | {r['rps'] / fortunes:.0%} | {f'{own:.0%}' if own else '—'} "
                 f"| {r['errors']} |")
         lines.append("")
+    if measured.get(1, {}).get("browser"):
+        lines += [browser.markdown(measured[1]["browser"])]
     if exports:
         lines += ["## Plan exports (benchmarks/plan_exports.py)", "", exports, ""]
     (ROOT / "benchmarks" / "RESULTS.md").write_text("\n".join(lines))

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text, update
 
 from tests import factories
-from tracker.charts.figures import CHART_BUILDERS
+from tracker.charts.aggregates import PROCESS_AGGREGATES
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
@@ -86,7 +86,7 @@ def _downloads(world, round_, versions_: list[PlanVersion]) -> list[str]:
     urls += [f"/processes/{process.id}/sessions.{fmt}" for fmt in ("csv", "xlsx")]
     urls += [f"/sessions/{session.id}/sign-in-sheet.pdf"]
     urls += [f"/rounds/{round_.id}/results.{fmt}" for fmt in ("csv", "xlsx")]
-    urls += [f"/processes/{process.id}/charts/{key}.csv" for key in CHART_BUILDERS]
+    urls += [f"/processes/{process.id}/charts/{key}.csv" for key in PROCESS_AGGREGATES]
     return urls
 
 

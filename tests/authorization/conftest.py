@@ -13,12 +13,9 @@ from tests.conftest import base_config, running_app
 def matrix_app(test_database_url):
     """The app for every row (building one per row would cost more than all the requests together)."""
     with pytest.MonkeyPatch.context() as patch, running_app(base_config(test_database_url)) as app:
-        try:
-            from tracker.plan import charts
-        except ImportError:  # moved: plan versions then render real chart images, slower but correct
-            charts = None
-        if charts is not None and hasattr(charts, "render"):  # stand-ins: no browser needed to freeze a version
-            patch.setattr(charts, "render", lambda chart_list: {c["key"]: PNG for c in chart_list})
+        from tracker.charts import documents  # stand-ins: no browser needed to freeze a version
+
+        patch.setattr(documents, "render", lambda chart_list, language: {c["key"]: PNG for c in chart_list})
         yield app
 
 

@@ -42,5 +42,5 @@ def test_german_charts_name_months_in_german_and_count_in_whole_numbers(page, li
     months = " ".join(page.locator("#chart-milestones .xtick text").all_text_contents())
     assert "Mär" in months or "Mai" in months, months
     assert "Mar" not in months and "May" not in months, months
-    ticks = page.locator("#chart-traffic-lights .ytick text").all_text_contents()
+    ticks = page.locator("#chart-traffic-lights .xtick text").all_text_contents()
     assert ticks and all(tick.isdigit() for tick in ticks), ticks

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from tests import factories
-from tracker.charts import figures
+from tracker.charts import catalogue, theme
 from tracker.extensions import db
 from tracker.implementation.models import Light
 from tracker.implementation.services import report_progress
@@ -20,50 +20,51 @@ def half_done(world):
                                 primary_goal=goal)
     report_progress(measure, on=date(2020, 1, 1), percent=50, light=Light.GREEN, by=world.steering)
     for day in range(1, 8):
-        factories.session(world.process, world.hub_a, title=f"W{day}", starts_at=datetime(2019, 9, day, 16))
+        held = factories.session(world.process, world.hub_a, title=f"W{day}", starts_at=datetime(2019, 9, day, 16))
+        factories.attendance(held, world.company_a.person)
     db.session.commit()
     return measure
 
 
 def _specs(app, world, language: str) -> dict:
-    """The figure specifications of the dashboard's charts, built for a request in that language."""
-    with app.test_request_context(headers={"Accept-Language": language}):
-        return {chart.key: chart.figure.to_plotly_json() for chart in figures.process_charts(world.process)}
+    """The figure specifications of the dashboard's charts in that language."""
+    with app.test_request_context():
+        return {key: catalogue.chart(key, world.process, language)["figure"] for key in catalogue.PROCESS_CHARTS}
 
 
 def test_german_charts_have_german_separators_and_month_names(app, world, half_done):
     specs = _specs(app, world, "de")
     assert {spec["layout"]["separators"] for spec in specs.values()} == {",."}
-    sessions = specs["sessions-per-month"]
-    assert "Sept. 2019" in list(sessions["data"][0]["x"])
-    assert list(specs["progress-per-goal"]["data"][0]["text"]) == ["50,0\u00a0%"]
+    assert "Sept. 2019" in list(specs["participation"]["data"][0]["x"])
+    assert list(specs["progress-per-goal"]["data"][0]["text"]) == ["50\u00a0%"]
 
 
 def test_english_charts_have_english_separators_and_month_names(app, world, half_done):
     specs = _specs(app, world, "en")
     assert {spec["layout"]["separators"] for spec in specs.values()} == {".,"}
-    assert "Sep 2019" in list(specs["sessions-per-month"]["data"][0]["x"])
-    assert list(specs["progress-per-goal"]["data"][0]["text"]) == ["50.0%"]
+    assert "Sep 2019" in list(specs["participation"]["data"][0]["x"])
+    assert list(specs["progress-per-goal"]["data"][0]["text"]) == ["50%"]
 
 
 def test_count_axes_step_in_whole_numbers(app, world, half_done):
     specs = _specs(app, world, "de")
-    count_axes = {"sessions-per-month": "yaxis", "attendance": "yaxis", "status-per-hub": "yaxis",
-                  "traffic-lights": "yaxis", "funnel": "xaxis", "organisations": "yaxis"}
+    count_axes = {"participation": "yaxis", "attendance": "xaxis", "status-per-hub": "xaxis",
+                  "traffic-lights": "xaxis", "funnel": "xaxis", "organisations": "xaxis"}
     for key, axis in count_axes.items():
         layout = specs[key]["layout"][axis]
-        assert layout["tickformat"] == "d", key
+        assert layout["tickformat"] == ",d", key
         assert isinstance(layout["dtick"], int) and layout["dtick"] >= 1, key
-    # Seven sessions in one month: ticks 0, 2, 4, 6, 8 rather than eight labels or halves.
-    assert specs["sessions-per-month"]["layout"]["yaxis"]["dtick"] == 2
+        assert specs[key]["layout"]["meta"]["counts"] == [axis[0]], key
+    # Seven attendances in one month: ticks 0, 2, 4, 6, 8 rather than eight labels or halves.
+    assert specs["participation"]["layout"]["yaxis"]["dtick"] == 2
 
 
-@pytest.mark.parametrize(("maximum", "step"), [(0, 1), (1, 1), (6, 1), (7, 2), (12, 2), (13, 5), (31, 10),
-                                               (61, 20), (130, 50), (5000, 1000)])
+@pytest.mark.parametrize(("maximum", "step"), [(0, 1), (1, 1), (5, 1), (6, 2), (10, 2), (11, 5), (26, 10),
+                                               (51, 20), (101, 50), (5000, 1000)])
 def test_count_axis_steps(maximum, step):
-    axis = figures.count_axis(maximum)
+    axis = theme.count_axis(maximum)
     assert axis["dtick"] == step
-    assert maximum / step <= 6
+    assert maximum / step <= 5
 
 
 def test_percentages_on_pages_in_each_language(client, world, half_done, login):

@@ -7,9 +7,10 @@ import zlib
 import pytest
 
 from tests import factories
+from tracker.charts import documents as charts
 from tracker.charts.export import browser_path
 from tracker.extensions import db
-from tracker.plan import charts, exports, versions
+from tracker.plan import exports, versions
 from tracker.plan.models import PlanVersionFile
 
 
@@ -44,25 +45,32 @@ def test_freezing_renders_the_charts_once_and_keeps_them(client, login, world, p
     db.session.commit()
     names = set(db.session.scalars(db.select(PlanVersionFile.name)
                                    .where(PlanVersionFile.plan_version_id == version.id)))
-    assert names == {"chart-hubs.png", "chart-funnel.png", "chart-goals.png"}
-    assert renderer == [3]
+    drawn = [key for key in charts.DOCUMENT_CHARTS if key != "milestones"]  # the plan world has no milestones
+    assert names == {f"chart-{key}.png" for key in drawn}
+    assert renderer == [len(drawn)]
     login(world.steering)
     page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
-    assert f"/plan/versions/{version.id}/charts/funnel.png" in page
+    assert 'data-figure="plan-figure-funnel"' in page  # the page draws it; documents use the kept image
     image = client.get(f"/plan/versions/{version.id}/charts/funnel.png")
     assert image.status_code == 200 and image.mimetype == "image/png"
     client.get(f"/plan/versions/{version.id}?format=md")
-    assert renderer == [3]  # exports of the version reuse the kept images
+    assert renderer == [len(drawn)]  # exports of the version reuse the kept images
 
 
-def test_without_a_browser_the_chart_is_a_table_with_a_note(client, login, world, plan, monkeypatch):
+def test_without_a_browser_documents_show_the_table_with_a_note_and_pages_draw_the_chart(
+        client, login, world, plan, monkeypatch):
     monkeypatch.setattr(charts, "render_images", lambda figures, formats: [None] * len(figures))  # as without Chromium
     version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     assert versions.chart_images(version) == {}
+    document = exports.export_version(version, "html").decode()
+    assert "Das Diagramm wird als Tabelle gezeigt" in document and "Von der Idee zum Beschluss" in document
     login(world.steering)
-    page = client.get(f"/plan/versions/{version.id}").get_data(as_text=True)
-    assert "Das Diagramm wird als Tabelle gezeigt" in page and "Von der Idee zum Plan" in page
+    for url in (f"/plan/versions/{version.id}", f"/processes/{world.process.id}/plan",
+                f"/processes/{world.process.id}/interim-report"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Das Diagramm wird als Tabelle gezeigt" not in page, url
+        assert 'data-figure="plan-figure-funnel"' in page and "plotly-basic.min.js" in page, url
 
 
 def test_with_images_switched_off_no_browser_is_started(app, world, plan, monkeypatch):
@@ -89,10 +97,10 @@ def test_kept_chart_images_go_into_pdf_and_docx(world, plan, renderer):
     version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     document = Document(io.BytesIO(exports.export_version(version, "docx")))
-    assert len(document.inline_shapes) == 3
+    assert len(document.inline_shapes) == len(versions.chart_images(version))
     pdf = PdfReader(io.BytesIO(exports.export_version(version, "pdf")))
-    assert sum(len(page.images) for page in pdf.pages) >= 3
-    assert renderer == [3]
+    assert sum(len(page.images) for page in pdf.pages) >= len(charts.DOCUMENT_CHARTS) - 1  # no milestones here
+    assert len(renderer) == 1
 
 
 @pytest.mark.slow
@@ -103,7 +111,7 @@ def test_real_chart_images_from_the_charts_renderer(world, plan):
     version = versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     images = versions.chart_images(version)
-    assert set(images) == {"hubs", "funnel", "goals"}
+    assert set(images) == set(charts.DOCUMENT_CHARTS) - {"milestones"}
     assert all(data.startswith(b"\x89PNG") for data in images.values())
 
 
@@ -111,12 +119,12 @@ def test_the_live_draft_reuses_a_versions_images_while_the_chart_data_are_the_sa
     versions.freeze(world.process, "Entwurf", by=world.steering)
     db.session.commit()
     exports.export_draft(world.process, "html")
-    assert renderer == [3]  # rendered once, at freezing
+    assert len(renderer) == 1  # rendered once, at freezing
     plan.open_idea.title = "Coworking am Bahnhof"  # not in any chart
     db.session.commit()
     exports.export_draft(world.process, "html")
-    assert renderer == [3]
-    factories.measure(world.process, world.hub_b, title="Neue Idee")  # the hub chart changes
+    assert len(renderer) == 1
+    factories.measure(world.process, world.hub_b, title="Neue Idee")  # the funnel and status chart change
     db.session.commit()
     exports.export_draft(world.process, "html")
-    assert renderer == [3, 3]
+    assert len(renderer) == 2

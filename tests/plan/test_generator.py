@@ -1,6 +1,7 @@
 """The plan document is generated from the records: chapters, measures, annex, organisations."""
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -75,7 +76,7 @@ def test_only_organisations_that_consented_are_named(world, plan):
 def test_the_document_is_plain_json_and_names_no_person(world, plan):
     text = json.dumps(generator.build(world.process), ensure_ascii=False)
     for person in ("Carla", "Stefan", "Mona", "Ada", "example.org"):
-        assert person not in text
+        assert not re.search(rf"\b{re.escape(person)}\b", text), person
 
 
 def test_interim_report_has_figures_hubs_and_ideas_but_no_chapters(world, plan):

@@ -13,11 +13,9 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import plotly.graph_objects as go
-
 log = logging.getLogger(__name__)
-WIDTH, HEIGHT = 900, 420
-PNG_SCALE = 2  # PNGs at twice the pixels: sharp in print at the text width of an A4 page (about 270 dpi)
+WIDTH, HEIGHT = 900, 420  # unless the figure's layout gives its own
+SCALE = 2  # twice the pixels: sharp in print
 
 
 def browser_path() -> str | None:
@@ -26,8 +24,9 @@ def browser_path() -> str | None:
     return candidate if candidate and Path(candidate).exists() else None
 
 
-def render_images(figures: list[go.Figure], formats=("png",)) -> list[dict[str, bytes] | None]:
-    """[{format: bytes}] per figure, all made by one browser; [None, …] when no browser is available."""
+def render_images(figures: list[dict], formats=("png",)) -> list[dict[str, bytes] | None]:
+    """[{format: bytes}] per figure (plain {"data", "layout"} dicts of tracker.charts.catalogue), all made
+    by one browser; [None, …] when no browser is available."""
     if not figures:
         return []
     path = browser_path()
@@ -52,9 +51,9 @@ async def _render(figures, formats, path) -> list[dict[str, bytes]]:
         for figure in figures:
             images = {}
             for fmt in formats:
-                opts = {"format": fmt, "width": WIDTH, "height": HEIGHT}
-                if fmt == "png":
-                    opts["scale"] = PNG_SCALE
+                layout = figure.get("layout", {})
+                opts = {"format": fmt, "width": layout.get("width", WIDTH), "height": layout.get("height", HEIGHT),
+                        "scale": SCALE if fmt == "png" else 1}
                 images[fmt] = await kaleido.calc_fig(figure, opts=opts)
             results.append(images)
     return results

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, render_template, session
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from tracker.attendance.services import totals
-from tracker.charts import figures
+from tracker.charts import aggregates, catalogue
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
@@ -28,7 +29,15 @@ from tracker.sessions.services import open_action_items_of
 from tracker.spreadsheets import CSV_TYPE, csv_file
 
 bp = Blueprint("charts", __name__)
-PUBLIC_CHARTS = {"progress-per-goal", "traffic-lights"}
+PUBLIC_CHARTS = ("progress-per-goal", "traffic-lights")
+
+
+def _language() -> str:
+    return str(get_locale() or "de")
+
+
+def _charts(process: Process, keys, **arguments) -> list[dict]:
+    return [catalogue.chart(key, process, _language(), **arguments) for key in keys]
 
 
 def _today():
@@ -41,7 +50,7 @@ def process_dashboard(process_id: int):
     process = load(Process, process_id, is_internal)
     return render_template(
         "charts/process_dashboard.html", process=process, figures_=processes.figures(process),
-        charts=figures.process_charts(process),
+        charts=_charts(process, catalogue.PROCESS_CHARTS),
         stale=implementation.stale_measures(process, days=90, today=_today())[:10],
         overdue=implementation.overdue_milestones(process, today=_today())[:10])
 
@@ -60,7 +69,7 @@ def hub_dashboard(hub_id: int):
     return render_template("charts/hub_dashboard.html", hub=hub, process=hub.process,
                            totals=totals(hub.process, hub_id=hub.id),
                            ideas=db.session.scalar(select(db.func.count()).where(Measure.hub_id == hub.id)),
-                           charts=figures.hub_charts(hub.process, hub))
+                           charts=_charts(hub.process, ["attendance"], hub_id=hub.id))
 
 
 @bp.get("/start")
@@ -104,21 +113,20 @@ def public_progress(process_id: int):
     return render_template("charts/public_progress.html", process=process, version=version, goals=goals,
                            by_goal=by_goal, latest=latest,
                            focus=[m for m in measures if m.is_focus_project],
-                           charts=[figures.progress_per_goal(process), figures.traffic_lights(process)])
+                           charts=_charts(process, PUBLIC_CHARTS))
 
 
 @bp.get("/processes/<int:process_id>/charts/<key>.csv")
 def chart_data(process_id: int, key: str):
     """A chart's numbers as CSV; the public progress charts for everyone, the others for participants."""
     process = load(Process, process_id)
-    builder = figures.CHART_BUILDERS.get(key)
-    if builder is None:
+    if key not in aggregates.PROCESS_AGGREGATES:
         abort(404)
     if key not in PUBLIC_CHARTS:
         require(current_user.is_authenticated and can_view_process(current_user, process)
                 and is_internal(current_user, process))
-    chart = builder(process)
-    return Response(csv_file(chart.headers, chart.rows), content_type=CSV_TYPE,
+    chart = catalogue.chart(key, process, _language())
+    return Response(csv_file(chart["columns"], chart["rows"]), content_type=CSV_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
 
 

@@ -16,6 +16,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.validators import InputRequired, Length, Optional
 
 import tracker.implementation.labels  # noqa: F401  (registers the traffic-light labels)
+from tracker.charts import aggregates, catalogue
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
@@ -319,6 +320,8 @@ def overview(process_id: int):
     days = max(1, min(days, MAX_STALE_DAYS))
     today = date.today()
     keeps_indicators = services.add_indicator.allowed(current_user, process)
+    indicators = db.session.scalars(select(Indicator).where(Indicator.process_id == process.id,
+                                                            Indicator.measure_id.is_(None))).all()
     return render_template(
         "implementation/overview.html", process=process, days=days,
         total=services.process_progress(process),
@@ -328,8 +331,9 @@ def overview(process_id: int):
         hubs=db.session.scalars(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position)).all(),
         stale=services.stale_measures(process, days=days, today=today),
         overdue=services.overdue_milestones(process, today=today),
-        indicators=db.session.scalars(select(Indicator).where(Indicator.process_id == process.id,
-                                                              Indicator.measure_id.is_(None))).all(),
+        indicators=indicators,
+        indicator_charts=[catalogue.on_page(f"indicator:{i.id}", aggregates.indicator_series(i))
+                          for i in indicators if i.values],
         indicator_form=IndicatorForm(prefix="indicator") if keeps_indicators else None,
         value_form=ValueForm(prefix="value") if keeps_indicators else None,
     )

@@ -12,10 +12,11 @@ from typing import Any
 from flask_babel import force_locale
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from tracker.charts import documents as charts
 from tracker.database import write_transaction
 from tracker.errors import Invalid
 from tracker.extensions import db
-from tracker.plan import charts, generator, render
+from tracker.plan import generator, render
 from tracker.plan.models import DRAFT_STATUSES, PlanVersion, PlanVersionFile
 from tracker.plan.texts import document_locale
 from tracker.plan.versions import chart_images, version_file, versions
@@ -80,8 +81,7 @@ def draft_chart_images(process: Process, chart_data: list[dict[str, Any]]) -> di
             kept = chart_images(version)
             if kept:
                 return kept
-    with force_locale(document_locale(process)):
-        return charts.render(chart_data)
+    return charts.render(chart_data, document_locale(process))
 
 
 def _export_name(version: PlanVersion, fmt: str) -> str:

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tracker.charts.documents import document_charts
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub, HubMembership
@@ -162,7 +163,7 @@ def _build(process: Process, kind: str, *, label: str, on: date | None) -> dict[
         doc["organizations"] = _named_organizations(process)
 
     doc["annex"] = _annex(process, hubs, sessions, measures, refs, goal_by_id)
-    doc["charts"] = _charts(doc, measures)
+    doc["charts"] = _charts(process)
     doc["sections"] = sections(doc)
     return doc
 
@@ -306,27 +307,9 @@ def _named_organizations(process: Process) -> list[str]:
     ))
 
 
-def _charts(doc: dict[str, Any], measures: list[Measure]) -> list[dict[str, Any]]:
-    """Each chart as a data table (the source of the image and its accessible alternative)."""
-    charts = []
-    annex_rows = [[part["name"] or "Process-wide", len(part["sessions"]), sum(s["attended"] for s in part["sessions"]),
-                   round(sum(s["attended"] * s["hours"] for s in part["sessions"]), 1), len(part["ideas"])]
-                  for part in doc["annex"]]
-    charts.append({"key": "hubs", "title": "Sessions, attendance and ideas per hub", "type": "bar",
-                   "columns": ["Hub", "Sessions", "Attendances", "Working hours", "Ideas"], "rows": annex_rows})
-    funnel = doc["process"]["figures"]
-    charts.append({"key": "funnel", "title": "From ideas to the plan", "type": "funnel",
-                   "columns": ["Stage", "Measures"],
-                   "rows": [["Ideas", funnel["ideas"]], ["Proposals", funnel["proposals"]],
-                            ["Adopted", funnel["adopted"]]]})
-    if doc["chapters"]:
-        statuses = [MeasureStatus.ADOPTED.value, MeasureStatus.IN_PROGRESS.value, MeasureStatus.COMPLETED.value,
-                    MeasureStatus.ON_HOLD.value]
-        charts.append({"key": "goals", "title": "Measures per guiding goal by status", "type": "stacked",
-                       "columns": ["Guiding goal", *statuses],
-                       "rows": [[str(c["number"] or "No guiding goal"),
-                                 *[c["progress"]["by_status"].get(s, 0) for s in statuses]] for c in doc["chapters"]]})
-    return charts
+def _charts(process: Process) -> list[dict[str, Any]]:
+    """Each chart as its numbers and a data table (the source of the image and its accessible alternative)."""
+    return document_charts(process, texts.document_locale(process))
 
 
 def sections(doc: dict[str, Any]) -> list[dict[str, Any]]:

@@ -14,20 +14,20 @@ import hashlib
 import json
 from typing import Any
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit.services import record
+from tracker.charts import documents as charts
 from tracker.errors import Conflict, IllegalTransition, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals import services as goals
 from tracker.goals.models import GuidingGoal
 from tracker.model_types import utcnow
 from tracker.permissions import guarded
-from tracker.plan import charts, generator
+from tracker.plan import generator
 from tracker.plan.models import PlanApproval, PlanStatus, PlanVersion, PlanVersionFile
 from tracker.plan.permissions import can_edit_plan, can_edit_texts, can_edit_version
 from tracker.plan.signals import (
@@ -69,8 +69,7 @@ def freeze(process: Process, label: str, *, by, kind: str = generator.PLAN) -> P
                           content_hash=content_hash(content), created_by=acting_user(by))
     db.session.add(version)
     db.session.flush()
-    with force_locale(document_locale(content)):
-        images = charts.render(content["charts"])
+    images = charts.render(content["charts"], document_locale(content))
     for key, data in images.items():
         db.session.add(PlanVersionFile(plan_version_id=version.id, name=CHART_FILE.format(key=key),
                                        media_type="image/png", data=data))

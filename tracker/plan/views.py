@@ -60,7 +60,8 @@ def _live(process: Process, kind: str, freeze_form: FreezeForm | None = None):
     editable = kind == generator.PLAN and versions.freeze.allowed(current_user, process)
     return render_template("plan/draft.html", process=process, kind=kind, editable=editable,
                            freeze_form=(freeze_form or FreezeForm()) if editable else None,
-                           **render.html_context(generator.build(process, kind), marked=kind == generator.PLAN))
+                           **render.html_context(generator.build(process, kind), marked=kind == generator.PLAN,
+                                                interactive=True))
 
 
 # --- free texts -----------------------------------------------------------------------------------
@@ -165,7 +166,8 @@ def version(version_id: int):
         update_form=UpdateProcessForm(name=f"{process.name} – Update") if editable else None,
         other_versions=[v for v in versions.versions(process) if v.id != version.id],
         **render.html_context(version.content, marked=version.is_draft_marked, image_urls=image_urls,
-                              comment_counts=review.open_comment_counts(version), review=review_context))
+                              comment_counts=review.open_comment_counts(version), review=review_context,
+                              interactive=True))
 
 
 def _export_version(version: PlanVersion, fmt: str, url: str):
@@ -319,7 +321,8 @@ def public(process_id: int):
     image_urls = {key: url_for(".public_chart", process_id=process.id, key=key)
                   for key in versions.chart_images(version)}
     return render_template("plan/public.html", process=process, version=version,
-                           **render.html_context(version.content, marked=False, image_urls=image_urls))
+                           **render.html_context(version.content, marked=False, image_urls=image_urls,
+                                                interactive=True))
 
 
 @bp.get("/p/<int:process_id>/plan/charts/<key>.png")

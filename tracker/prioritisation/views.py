@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 import tracker.prioritisation.labels  # noqa: F401  (registers the method and status labels)
 from tracker.arguments import object_id, object_ids, whole_number
+from tracker.charts import aggregates, catalogue
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.labels import choices
@@ -128,7 +129,10 @@ def _parse_ballot(round_: PrioritisationRound) -> dict:
 
 
 def _page(round_: PrioritisationRound, posted) -> dict:
-    return dict(round=round_, process=round_.process, mine=services.own_ballot(round_, current_user), posted=posted,
+    closed = round_.status == RoundStatus.CLOSED
+    matrix = catalogue.on_page(f"matrix:{round_.id}", aggregates.prioritisation_matrix(round_)) if closed else None
+    return dict(matrix=matrix if matrix and matrix["rows"] else None, round=round_, process=round_.process,
+                mine=services.own_ballot(round_, current_user), posted=posted,
                 may_vote=services.vote.allowed(current_user, round_),
                 steering=services.close_round.allowed(current_user, round_),
                 voters=services.voter_count(round_), sources=services.voter_sources(round_),

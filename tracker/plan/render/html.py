@@ -8,8 +8,9 @@ from typing import Any
 from flask import current_app, has_request_context, url_for
 from flask_babel import get_locale
 
+from tracker.charts.documents import figures as chart_figures
 from tracker.plan import texts
-from tracker.plan.texts import document_title, t
+from tracker.plan.texts import document_locale, document_title, t
 from tracker.text import without_control_in
 
 TEMPLATE = "plan/print.html"
@@ -18,8 +19,9 @@ STYLESHEET = "css/plan-print.css"
 
 def html_context(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None,
                  image_urls: dict[str, str] | None = None, comment_counts: dict[str, int] | None = None,
-                 review: dict | None = None) -> dict:
-    """What the document templates need; images without a URL are inlined as data URLs.
+                 review: dict | None = None, interactive: bool = False) -> dict:
+    """What the document templates need; images without a URL are inlined as data URLs. With
+    `interactive` (pages in the app) the charts are drawn in the browser from their numbers.
 
     The page shows the document without control characters, as every export does (tracker/text.py).
     """
@@ -27,7 +29,8 @@ def html_context(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] 
     urls = dict(image_urls or {})
     for key, data in (images or {}).items():
         urls.setdefault(key, "data:image/png;base64," + base64.b64encode(data).decode())
-    return {"doc": doc, "marked": marked, "chart_urls": urls, "tx": texts, "t": t,
+    figures = chart_figures(doc.get("charts", []), document_locale(doc)) if interactive else {}
+    return {"doc": doc, "marked": marked, "chart_urls": urls, "chart_figures": figures, "tx": texts, "t": t,
             "comment_counts": comment_counts or {}, "doc_title": document_title(doc), "review": review}
 
 
