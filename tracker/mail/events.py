@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.hubs.models import HubMembership, membership_delegate
+from tracker.hubs.models import Hub, HubMembership, hub_moderator, membership_delegate
 from tracker.mail.models import MailKind
 from tracker.mail.services import answer_token, queue
 from tracker.organizations.models import Person
@@ -105,6 +105,40 @@ def plan_review(version, *, by) -> int:
                      submitter=single_line(by.name) if submitter_id is not None else "",
                      version_url=url, dedup_key=f"plan-review:{version.id}:{reviewer.person_id}") is not None
                for reviewer in reviewers if reviewer.id != submitter_id)
+
+
+def process_participants(process) -> list[Person]:
+    """Who takes part in a process's decisions: the steering group, the moderators of its hubs and the
+    company representatives of its hubs' member organisations (active accounts only)."""
+    member_orgs = select(HubMembership.organization_id).where(HubMembership.process_id == process.id,
+                                                              HubMembership.left_at.is_(None))
+    moderators = select(hub_moderator.c.user_id).join(Hub, Hub.id == hub_moderator.c.hub_id).where(
+        Hub.process_id == process.id)
+    users = db.session.scalars(select(User).join(Person, Person.id == User.person_id).where(
+        User.is_active_account.is_(True),
+        (User.role == Role.STEERING) | User.id.in_(moderators)
+        | ((User.role == Role.COMPANY) & Person.organization_id.in_(member_orgs))).order_by(User.id))
+    return [user.person for user in users]
+
+
+def round_opened(round_) -> int:
+    """Everyone taking part in the process hears that a prioritisation round is open, with the link to vote."""
+    url = public_url("prioritisation.show", round_id=round_.id)
+    title, process_name = single_line(round_.title), single_line(round_.process.name)
+    return sum(queue(MailKind.ROUND, person, template="round_opened", round=round_, title=title,
+                     process_name=process_name, round_url=url, dedup_key=f"round-open:{round_.id}:{person.id}")
+               is not None for person in process_participants(round_.process))
+
+
+def round_published(round_, results) -> int:
+    """Everyone taking part hears that the round's results are out, with the first places."""
+    url = public_url("prioritisation.show", round_id=round_.id)
+    titles = {m.id: single_line(m.title) for m in round_.measures}
+    top = [(r.rank, titles.get(r.measure_id, "")) for r in sorted(results, key=lambda r: r.rank)[:5]]
+    title, process_name = single_line(round_.title), single_line(round_.process.name)
+    return sum(queue(MailKind.ROUND, person, template="round_published", round=round_, title=title, top=top,
+                     process_name=process_name, round_url=url, dedup_key=f"round-results:{round_.id}:{person.id}")
+               is not None for person in process_participants(round_.process))
 
 
 def reminders(today: date) -> int:

@@ -20,7 +20,13 @@ class MailKind(enum.StrEnum):
     MEASURE_STATUS = "measure_status"
     ACTION_DIGEST = "action_digest"
     PLAN_REVIEW = "plan_review"  # a plan version waits for the steering group's approval
+    ROUND = "round"  # a prioritisation round opened, or its results are out
+    SUPPORTED_MEASURE = "supported"  # a measure one's organisation supports was adopted or rejected (opt-in)
     ACCOUNT = "account"  # set-password links: always sent, no unsubscribe
+
+
+# Kinds nobody gets until they switch them on.
+OPT_IN = frozenset({MailKind.SUPPORTED_MEASURE})
 
 
 class MailStatus(enum.StrEnum):

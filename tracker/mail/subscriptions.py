@@ -11,6 +11,7 @@ from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
 from tracker.measures.signals import measure_transitioned
 from tracker.plan.signals import plan_version_submitted
+from tracker.prioritisation.signals import round_closed, round_opened
 from tracker.registration.signals import account_holder_registered
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
@@ -43,6 +44,14 @@ def _plan_version_submitted(version, *, superseded, by) -> None:
     events.plan_review(version, by=by)
 
 
+def _round_opened(round_, *, by) -> None:
+    events.round_opened(round_)
+
+
+def _round_closed(round_, *, results, by) -> None:
+    events.round_published(round_, results)
+
+
 def _set_password_link(user, *, link, by) -> None:
     events.account_link(user, link)
 
@@ -65,3 +74,5 @@ def connect() -> None:
     password_reset_requested.connect(_password_reset)
     account_holder_registered.connect(_account_holder_registered)
     plan_version_submitted.connect(_plan_version_submitted)
+    round_opened.connect(_round_opened)
+    round_closed.connect(_round_closed)
