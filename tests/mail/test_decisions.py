@@ -64,3 +64,45 @@ def test_open_rounds_are_in_the_navigation_and_on_the_start_page(client, world, 
     db.session.commit()
     start = client.get("/start").get_data(as_text=True)
     assert 'id="open-rounds"' not in start and "nav-rounds" not in start
+
+
+def test_proposers_hear_of_a_merge_and_see_it_on_their_start_page(app, client, login, world, smtp):
+    from tracker.measures import services as measures
+    target = factories.measure(world.process, world.hub_a, title="Gemeinsame Maßnahme")
+    db.session.commit()
+    measures.merge(target, [world.measure_a], by=world.moderator_a)
+    db.session.commit()
+    services.send_due()
+    mail = _recipients(smtp)[world.company_a.email]
+    # (Python's header folding drops the space between two encoded words, so the subject is compared without spaces)
+    assert mail["Subject"].replace(" ", "") == "„IdeeausA“wurdein„GemeinsameMaßnahme“zusammengeführt"
+    assert f"/measures/{target.id}" in mail.get_body(("plain",)).get_content()
+    login(world.company_a)
+    activity = client.get("/start").get_data(as_text=True).split('id="my-ideas-activity"')[1]
+    assert "Idee aus A" in activity and "Zusammengeführt" in activity
+    assert f'href="/measures/{target.id}">Gemeinsame Maßnahme</a>' in activity
+
+
+def test_supporters_who_opt_in_hear_of_adoption_and_rejection(app, world, smtp):
+    from tracker.measures import services as measures
+    goal = factories.goal(world.process)
+    adopted = factories.measure(world.process, world.hub_a, title="Wird beschlossen", status=MeasureStatus.PROPOSAL,
+                                primary_goal=goal)
+    rejected = factories.measure(world.process, world.hub_a, title="Wird abgelehnt", status=MeasureStatus.PROPOSAL)
+    other = factories.user(Role.COMPANY, organization=world.org_b, name="Bea Beta")
+    db.session.commit()
+    for measure in (adopted, rejected):
+        measures.toggle_support(measure, by=world.company_b)
+    services.set_preference(world.company_b.person, MailKind.SUPPORTED_MEASURE, True)
+    world.company_b.locale = "en"
+    db.session.commit()
+    measures.transition(adopted, MeasureStatus.ADOPTED, by=world.steering)
+    measures.transition(rejected, MeasureStatus.REJECTED, by=world.steering, reason="Zu teuer")
+    db.session.commit()
+    services.send_due()
+    subjects = sorted(message["Subject"].replace(" ", "") for rcpt, message in smtp.messages
+                      if rcpt == [world.company_b.email])
+    assert subjects == ["Ameasureyousupportisnow“Adopted”:“Wirdbeschlossen”",
+                        "Ameasureyousupportisnow“Rejected”:“Wirdabgelehnt”"]
+    # the same organisation's colleague did not ask for these mails
+    assert all(rcpt != [other.email] for rcpt, _message in smtp.messages)

@@ -13,11 +13,15 @@ from tracker.extensions import db
 from tracker.hubs.models import Hub, HubMembership, hub_moderator, membership_delegate
 from tracker.mail.models import MailKind
 from tracker.mail.services import answer_token, queue
+from tracker.measures.models import MeasureStatus
 from tracker.organizations.models import Person
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
 from tracker.text import single_line
 from tracker.urls import public_host, public_url
+
+# The steps supporters may ask to hear of (mail kind "supported", off until switched on).
+SUPPORTER_NEWS = frozenset({MeasureStatus.ADOPTED, MeasureStatus.REJECTED})
 
 
 def session_ics(session: Session) -> bytes:
@@ -80,17 +84,44 @@ def minutes_approved(session: Session) -> int:
                      dedup_key=f"minutes:{session.id}:{person.id}:{stamp}") is not None for person in people.values())
 
 
-def measure_status_changed(measure, step) -> int:
-    """The proposer hears when their measure moves on."""
+def _proposers(measure) -> dict[int, Person]:
+    """Who proposed the measure: the person who did, else the proposing organisation's account holders."""
     people = {}
     if measure.proposer_person is not None:
         people[measure.proposer_person.id] = measure.proposer_person
     elif measure.proposer_organization is not None:
         people.update({p.id: p for p in measure.proposer_organization.people if p.user is not None})
+    return people
+
+
+def measure_status_changed(measure, step) -> int:
+    """The proposer hears when their measure moves on; supporters who asked for it hear of adoption and rejection."""
+    people = _proposers(measure)
     db.session.flush()
-    return sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
-                     measure_url=public_url("measures.show", measure_id=measure.id),
-                     dedup_key=f"measure:{step.id}:{person.id}") is not None for person in people.values())
+    url = public_url("measures.show", measure_id=measure.id)
+    sent = sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
+                     measure_url=url, dedup_key=f"measure:{step.id}:{person.id}") is not None
+               for person in people.values())
+    if step.to_status in SUPPORTER_NEWS:
+        supporters = {p.id: p for organization in measure.supporters for p in organization.people
+                      if p.user is not None and p.id not in people}
+        sent += sum(queue(MailKind.SUPPORTED_MEASURE, person, template="supported_measure", measure=measure,
+                          step=step, measure_url=url, dedup_key=f"supported:{step.id}:{person.id}") is not None
+                    for person in supporters.values())
+    return sent
+
+
+def measures_merged(target, sources) -> int:
+    """The proposers of merged ideas hear into which measure their idea went."""
+    url = public_url("measures.show", measure_id=target.id)
+    sent = 0
+    for source in sources:
+        step = source.transitions[-1] if source.transitions else None
+        for person in _proposers(source).values():
+            sent += queue(MailKind.MEASURE_STATUS, person, template="measure_merged", measure=source, target=target,
+                          measure_url=url, dedup_key=f"merged:{source.id}:{target.id}:"
+                          f"{step.id if step else 0}:{person.id}") is not None
+    return sent
 
 
 def plan_review(version, *, by) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from tracker.accounts.signals import password_reset_requested, set_password_link_created
 from tracker.attendance.signals import attendees_invited
 from tracker.mail import events
-from tracker.measures.signals import measure_transitioned
+from tracker.measures.signals import measure_transitioned, measures_merged
 from tracker.plan.signals import plan_version_submitted
 from tracker.prioritisation.signals import round_closed, round_opened
 from tracker.registration.signals import account_holder_registered
@@ -38,6 +38,10 @@ def _minutes_approved(session, *, by) -> None:
 
 def _measure_transitioned(measure, *, step, previous, by) -> None:
     events.measure_status_changed(measure, step)
+
+
+def _measures_merged(target, *, sources, by) -> None:
+    events.measures_merged(target, sources)
 
 
 def _plan_version_submitted(version, *, superseded, by) -> None:
@@ -70,6 +74,7 @@ def connect() -> None:
     session_changed.connect(_session_changed)
     minutes_approved.connect(_minutes_approved)
     measure_transitioned.connect(_measure_transitioned)
+    measures_merged.connect(_measures_merged)
     set_password_link_created.connect(_set_password_link)
     password_reset_requested.connect(_password_reset)
     account_holder_registered.connect(_account_holder_registered)
