@@ -393,6 +393,7 @@ class MeasurePatch(Strict):
     cost_estimate: ShortText | None = None
     responsible_organization_ids: list[Id] | None = Field(default=None, max_length=50)
     is_focus_project: bool | None = None
+    hub_id: Id | None = None  # only for a measure without a hub (steering)
 
 
 class TransitionOut(BaseModel):
@@ -428,13 +429,19 @@ class MeasureOut(BaseModel):
 
 
 class TransitionIn(Strict):
+    """`primary_goal_id`: the guiding goal adopting needs, given on the spot when the measure has none."""
+
     to: MeasureStatus
     reason: LongText | None = None
+    primary_goal_id: Id | None = None
 
 
 class MergeTarget(Strict):
+    """A new measure; it keeps the ideas' hub when they share one, else the hub the steering group names."""
+
     title: Name
     description: LongText = ""
+    hub_id: Id | None = None
 
 
 class MergeIn(Strict):

@@ -84,13 +84,17 @@ def minutes_approved(session: Session) -> int:
                      dedup_key=f"minutes:{session.id}:{person.id}:{stamp}") is not None for person in people.values())
 
 
-def _proposers(measure) -> dict[int, Person]:
-    """Who proposed the measure: the person who did, else the proposing organisation's account holders."""
+def _proposers(measure, depth: int = 0) -> dict[int, Person]:
+    """Who proposed the measure: the person who did, else the proposing organisation's account holders; and
+    who proposed the ideas merged into it (a merge keeps its sources' proposers)."""
     people = {}
     if measure.proposer_person is not None:
         people[measure.proposer_person.id] = measure.proposer_person
     elif measure.proposer_organization is not None:
         people.update({p.id: p for p in measure.proposer_organization.people if p.user is not None})
+    if depth < 20:
+        for source in measure.merged_from:
+            people.update(_proposers(source, depth + 1))
     return people
 
 
@@ -117,7 +121,7 @@ def measures_merged(target, sources) -> int:
     sent = 0
     for source in sources:
         step = source.transitions[-1] if source.transitions else None
-        for person in _proposers(source).values():
+        for person in _proposers(source, depth=20).values():
             sent += queue(MailKind.MEASURE_STATUS, person, template="measure_merged", measure=source, target=target,
                           measure_url=url, dedup_key=f"merged:{source.id}:{target.id}:"
                           f"{step.id if step else 0}:{person.id}") is not None
