@@ -443,7 +443,8 @@ def add_comment(measure: Measure, text: str, *, by) -> MeasureComment:
     comment = MeasureComment(measure_id=measure.id, author_id=getattr(by, "id", None), text=text)
     db.session.add(comment)
     db.session.flush()
-    record("create", comment, by=by, summary=f"comment on measure {measure.id}")
+    record("create", comment, by=by, summary=f"comment on measure {measure.id}",
+           message=messages.message("audit.comment_on_measure", id=measure.id))
     return comment
 
 

@@ -20,6 +20,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+import tracker.plan.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import Conflict, IllegalTransition, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
@@ -138,6 +140,7 @@ def approve(version: PlanVersion, *, by) -> PlanApproval:
     db.session.flush()
     given, needed = len(version.approvals), approvals_needed(version)
     record("approve", version, by=by, summary=f"approval {given} of {needed}",
+           message=messages.message("plan.approval", given=given, needed=needed),
            changes={"approvals": [given - 1, given]})
     plan_version_approval_added.send(version, approval=approval, by=by)
     if given >= needed:

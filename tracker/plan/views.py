@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
+from tracker.labels import field_label, field_value
 from tracker.permissions import load
 from tracker.plan import exports, generator, jobs, labels, render, review, updates, versions  # noqa: F401 - labels
+from tracker.plan.compare import MARKDOWN_FIELDS
 from tracker.plan.compare import compare as compare_versions
 from tracker.plan.forms import ActionForm, CommentForm, ForewordForm, FreezeForm, GoalTextsForm, UpdateProcessForm
 from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
@@ -282,7 +284,8 @@ def compare(process_id: int):
     if old.process_id not in allowed or new.process_id not in allowed:
         raise NotFound()
     return render_template("plan/compare.html", process=process, old=old, new=new,
-                           comparison=compare_versions(old, new))
+                           comparison=compare_versions(old, new), field_label=field_label, field_value=field_value,
+                           markdown_fields=MARKDOWN_FIELDS)
 
 
 @bp.post("/plan/versions/<int:version_id>/update-process")
