@@ -461,6 +461,7 @@ row("api.create_person", "POST", {}, {CA} | INTERNAL,
 get("api.list_goals", P, USERS)
 row("api.create_goal", "POST", P, STEER, lambda o: {"title": "Leitziel aus der API"})
 get("api.list_sessions", P, USERS)
+get("api.year", P, USERS)
 
 
 def _api_session(hub_key, kind="workshop"):

@@ -300,6 +300,20 @@ class SessionOut(BaseModel):
     working_hours: float
 
 
+class YearSessionOut(BaseModel):
+    """A session in the year view: title, date and hub for everyone; `details` says whether the caller may open
+    it (GET /sessions/{id})."""
+
+    id: int
+    hub_id: int | None
+    kind: SessionKind
+    status: SessionStatus
+    title: str
+    starts_at: LocalTime
+    ends_at: LocalTime
+    details: bool
+
+
 class AttendanceEntry(Strict):
     person_id: Id
     status: AttendanceStatus
