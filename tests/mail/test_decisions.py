@@ -106,3 +106,17 @@ def test_supporters_who_opt_in_hear_of_adoption_and_rejection(app, world, smtp):
                         "Ameasureyousupportisnow“Rejected”:“Wirdabgelehnt”"]
     # the same organisation's colleague did not ask for these mails
     assert all(rcpt != [other.email] for rcpt, _message in smtp.messages)
+
+
+def test_reviewers_of_a_submitted_plan_version_are_mailed_over_smtp(app, world, smtp):
+    from tracker.plan import versions
+    second = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2",
+                            email="sina@example.org")
+    db.session.commit()
+    version = versions.freeze(world.process, "Masterplan 2019", by=world.steering)
+    versions.submit(version, by=world.steering)
+    db.session.commit()
+    services.send_due()
+    mails = _recipients(smtp)
+    assert second.email in mails and world.steering.email not in mails  # not the submitter
+    assert f"/plan/versions/{version.id}" in mails[second.email].get_body(("plain",)).get_content()

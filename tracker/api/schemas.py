@@ -300,6 +300,12 @@ class SessionOut(BaseModel):
     working_hours: float
 
 
+class ApproveIn(Strict):
+    """Optional: the reason to approve although review comments are still open."""
+
+    override_reason: LongText | None = None
+
+
 class YearSessionOut(BaseModel):
     """A session in the year view: title, date and hub for everyone; `details` says whether the caller may open
     it (GET /sessions/{id})."""
