@@ -417,7 +417,7 @@ get("plan.version", VERSION, INTERNAL)
 get("plan.export_status", {"version_id": "review", "fmt": "pdf"}, INTERNAL)
 get("plan.chart_image", {"version_id": "review", "key": "chart_key"}, INTERNAL)
 row("plan.submit", "POST", {"version_id": "draft"}, STEER, lambda o: {})
-row("plan.approve", "POST", VERSION, STEER, lambda o: {},
+row("plan.approve", "POST", VERSION, STEER, lambda o: {"override_reason": "Der offene Kommentar wartet"},
     note="submitted by another steering member (four eyes); one approval of the two the process asks for")
 row("plan.comment", "POST", VERSION, STEER, lambda o: {"section_key": o.section_key, "text": "Bitte kürzen"})
 row("plan.resolve", "POST", {"comment_id": "review_comment"}, STEER, lambda o: {})
@@ -538,7 +538,8 @@ get("api.plan_draft", P, INTERNAL)
 row("api.freeze_version", "POST", P, STEER, lambda o: {"label": "API Fassung"})
 get("api.get_version", VERSION, INTERNAL)
 row("api.submit_version", "POST", {"version_id": "draft"}, STEER, lambda o: {})
-row("api.approve_version", "POST", VERSION, STEER, lambda o: {}, note="submitted by another steering member")
+row("api.approve_version", "POST", VERSION, STEER, lambda o: {"override_reason": "Der offene Kommentar wartet"},
+    note="submitted by another steering member; the stage leaves a review comment open")
 get("api.list_comments", VERSION, STEER)
 row("api.add_comment", "POST", VERSION, STEER, lambda o: {"section": o.section_key, "text": "Aus der API"})
 
