@@ -455,6 +455,9 @@ row("api.move_organization@B", "POST", {"organization_id": "org_b"}, {CB} | STEE
 get("api.list_organizations", {}, USERS)
 row("api.create_organization", "POST", {}, INTERNAL, lambda o: {"name": "Epsilon GmbH"})
 get("api.list_people", {}, USERS)
+get("api.my_mail_preferences", {}, USERS)
+row("api.set_my_mail_preferences", "PUT", {}, USERS, lambda o: {"preferences": {"supported": True}},
+    note="every account holder their own settings")
 row("api.create_person", "POST", {}, {CA} | INTERNAL,
     lambda o: {"name": "Paul Person", "email": "paul@example.org", "organization_id": o.org_a}, access=USERS,
     note="partners, or representatives of the organisation named in the body")

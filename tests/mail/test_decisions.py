@@ -120,3 +120,14 @@ def test_reviewers_of_a_submitted_plan_version_are_mailed_over_smtp(app, world, 
     mails = _recipients(smtp)
     assert second.email in mails and world.steering.email not in mails  # not the submitter
     assert f"/plan/versions/{version.id}" in mails[second.email].get_body(("plain",)).get_content()
+
+
+def test_supporters_opt_in_through_the_api_too(client, world, bearer):
+    headers = bearer(world.company_b)
+    before = client.get("/api/v1/me/mail-preferences", headers=headers).get_json()["preferences"]
+    assert before["supported"] is False and before["measure_status"] is True and "account" not in before
+    answer = client.put("/api/v1/me/mail-preferences", headers=headers, json={"preferences": {"supported": True}})
+    assert answer.status_code == 200 and answer.get_json()["preferences"]["supported"] is True
+    assert services.wants(world.company_b.person, MailKind.SUPPORTED_MEASURE)
+    refused = client.put("/api/v1/me/mail-preferences", headers=headers, json={"preferences": {"account": False}})
+    assert refused.status_code == 400

@@ -300,6 +300,16 @@ class SessionOut(BaseModel):
     working_hours: float
 
 
+class MailPreferencesIn(Strict):
+    """{kind of mail: on or off}; kinds not named stay as they are."""
+
+    preferences: dict[Annotated[str, Field(max_length=40)], bool] = Field(max_length=20)
+
+
+class MailPreferencesOut(BaseModel):
+    preferences: dict[str, bool]
+
+
 class ApproveIn(Strict):
     """Optional: the reason to approve although review comments are still open."""
 
