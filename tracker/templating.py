@@ -10,6 +10,7 @@ from tracker import permissions
 from tracker.i18n import percent
 from tracker.labels import label
 from tracker.markdown import render_markdown
+from tracker.messages import render as render_message
 from tracker.processes.queries import chosen_process, roles_by_process
 
 
@@ -30,6 +31,8 @@ def init_app(app: Flask) -> None:
         number=lambda value: format_decimal(value or 0),
         hours=_hours,
         percent=percent,
+        # A stored system message in the reader's language: {{ step.reason_message|message(step.reason) }}
+        message=render_message,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

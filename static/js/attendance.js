@@ -17,6 +17,8 @@
       var element = document.querySelector('[data-count="' + status + '"]');
       if (element) { element.textContent = data.counts[status]; }
     });
+    var recorded = document.querySelector("[data-recorded]");
+    if (recorded && typeof data.recorded === "number") { recorded.textContent = data.recorded; }
     var hours = document.querySelector("[data-working-hours]");
     if (hours && typeof data.working_hours === "number") {
       hours.textContent = data.working_hours.toLocaleString(document.documentElement.lang, { maximumFractionDigits: 1 });

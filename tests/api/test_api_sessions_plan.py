@@ -156,7 +156,11 @@ class TestPlan:
         # Four eyes: not the submitter, not twice the same person; two others make it approved.
         own = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=headers)
         assert own.status_code == 403 and "Vier-Augen-Prinzip" in own.json["error"]["message"]
-        first = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.admin))
+        # the comment is still open: resolved first, or overridden with a reason (issue 18)
+        blocked = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.admin))
+        assert blocked.status_code == 409 and blocked.json["error"]["code"] == "open_comments"
+        override = {"override_reason": "Kürzen wir im Satz"}
+        first = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(world.admin), json=override)
         assert first.status_code == 200 and first.json["status"] == "in_review"
         assert first.json["approvals_needed"] == 2
         assert [(a["user_id"], a["name"]) for a in first.json["approvals"]] == [(world.admin.id, "Ada Admin")]
@@ -164,7 +168,8 @@ class TestPlan:
         assert twice.status_code == 409 and twice.json["error"]["code"] == "already_approved"
         second_member = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2")
         db.session.commit()
-        approved = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(second_member))
+        approved = client.post(f"/api/v1/plan/versions/{version_id}/approve", headers=bearer(second_member),
+                               json=override)
         assert approved.status_code == 200 and approved.json["status"] == "approved"
         assert [a["user_id"] for a in approved.json["approvals"]] == [world.admin.id, second_member.id]
         assert db.session.get(PlanVersion, version_id).status == PlanStatus.APPROVED

@@ -141,3 +141,22 @@ def test_moderator_of_another_hub_cannot_add_a_walk_in(client, world, login, cou
     assert response.status_code == 403
     assert counts() == before
     assert db.session.scalar(select(Attendance).where(Attendance.session_id == world.session_a.id)) is None
+
+
+def test_after_the_roll_call_the_summary_counts_what_was_recorded_and_offers_mark_as_held(client, world, login):
+    """Issue 18: the moderator is offered "mark as held" once people are recorded as attended."""
+    from tracker.sessions.models import SessionStatus
+    world.session_a.status = SessionStatus.PLANNED
+    other = factories.person(world.org_a, name="Otto Other")
+    first, _second = _invite(world.session_a, world.company_a.person, other)
+    login(world.moderator_a)
+    page = client.get(f"/sessions/{world.session_a.id}/roll-call").get_data(as_text=True)
+    assert 'id="mark-held"' not in page and "<strong data-recorded>0</strong> von 2" in page
+    answer = client.post(f"/sessions/{world.session_a.id}/attendance/{first.id}", json={"status": "attended"})
+    assert answer.json["recorded"] == 1
+    page = client.get(f"/sessions/{world.session_a.id}/roll-call").get_data(as_text=True)
+    assert "<strong data-recorded>1</strong> von 2" in page and 'id="mark-held"' in page
+    assert client.post(f"/sessions/{world.session_a.id}/status", data={"status": "held"}).status_code == 302
+    db.session.refresh(world.session_a)
+    assert world.session_a.status == SessionStatus.HELD
+    assert 'id="mark-held"' not in client.get(f"/sessions/{world.session_a.id}/roll-call").get_data(as_text=True)

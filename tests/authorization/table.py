@@ -453,7 +453,7 @@ get("plan.version", VERSION, INTERNAL)
 get("plan.export_status", {"version_id": "review", "fmt": "pdf"}, INTERNAL)
 get("plan.chart_image", {"version_id": "review", "key": "chart_key"}, INTERNAL)
 row("plan.submit", "POST", {"version_id": "draft"}, STEER, lambda o: {})
-row("plan.approve", "POST", VERSION, STEER, lambda o: {},
+row("plan.approve", "POST", VERSION, STEER, lambda o: {"override_reason": "Der offene Kommentar wartet"},
     note="submitted by another steering member (four eyes); one approval of the two the process asks for")
 row("plan.comment", "POST", VERSION, STEER, lambda o: {"section_key": o.section_key, "text": "Bitte kürzen"})
 row("plan.resolve", "POST", {"comment_id": "review_comment"}, STEER, lambda o: {})
@@ -494,6 +494,9 @@ row("api.move_organization@B", "POST", {"organization_id": "org_b"}, {CB} | STEE
 get("api.list_organizations", {}, USERS)
 row("api.create_organization", "POST", {}, INTERNAL, lambda o: {"name": "Epsilon GmbH"})
 get("api.list_people", {}, USERS)
+get("api.my_mail_preferences", {}, USERS)
+row("api.set_my_mail_preferences", "PUT", {}, USERS, lambda o: {"preferences": {"supported": True}},
+    note="every account holder their own settings")
 row("api.create_person", "POST", {}, {CA} | INTERNAL,
     lambda o: {"name": "Paul Person", "email": "paul@example.org", "organization_id": o.org_a}, access=USERS,
     note="partners, or representatives of the organisation named in the body")
@@ -524,6 +527,7 @@ row("api.set_password_link", "POST", {"user_id": "visitor"}, ADMIN, lambda o: {}
 get("api.list_goals", P, USERS)
 row("api.create_goal", "POST", P, STEER, lambda o: {"title": "Leitziel aus der API"})
 get("api.list_sessions", P, USERS)
+get("api.year", P, USERS)
 
 
 def _api_session(hub_key, kind="workshop"):
@@ -619,7 +623,8 @@ get("api.plan_draft", P, INTERNAL)
 row("api.freeze_version", "POST", P, STEER, lambda o: {"label": "API Fassung"})
 get("api.get_version", VERSION, INTERNAL)
 row("api.submit_version", "POST", {"version_id": "draft"}, STEER, lambda o: {})
-row("api.approve_version", "POST", VERSION, STEER, lambda o: {}, note="submitted by another steering member")
+row("api.approve_version", "POST", VERSION, STEER, lambda o: {"override_reason": "Der offene Kommentar wartet"},
+    note="submitted by another steering member; the stage leaves a review comment open")
 get("api.list_comments", VERSION, STEER)
 row("api.add_comment", "POST", VERSION, STEER, lambda o: {"section": o.section_key, "text": "Aus der API"})
 

@@ -48,6 +48,8 @@ def test_steering_takes_the_plan_from_draft_to_publication(page, browser, live_s
         log_in(tab, live_server, reviewer.email, factories.PASSWORD)
         tab.goto(version_url)
         tab.once("dialog", lambda dialog: dialog.accept())
+        # the comment is still open: approving over it takes a reason (issue 18)
+        tab.get_by_label("Begründung für die Freigabe trotz offener Kommentare").fill("Kürzen wir im Satz.")
         tab.get_by_role("button", name="Freigeben", exact=True).click()
         tab.wait_for_load_state()
         assert after in tab.content()

@@ -247,4 +247,6 @@ def test_year_view_shows_sessions_per_hub(client, world, login):
     client.post("/logout")
     login(world.company_a)
     page = client.get(f"/processes/{world.process.id}/sessions").get_data(as_text=True)
-    assert "Workshop A1" in page and "Workshop B1" not in page
+    # issue 18: every hub's sessions by title, date and hub; only the own hub's open
+    assert "Workshop A1" in page and "Workshop B1" in page
+    assert f'href="/sessions/{world.session_b.id}"' not in page

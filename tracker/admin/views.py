@@ -15,9 +15,11 @@ from tracker.accounts.forms import UserForm
 from tracker.accounts.models import Role, User
 from tracker.arguments import object_id, search_text
 from tracker.audit.models import AuditEvent
+from tracker.audit.readable import readable
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
 from tracker.hubs.models import Hub
+from tracker.labels import action_label, object_label
 from tracker.organizations.models import Organization, Person
 from tracker.pagination import listing_page
 from tracker.permissions import is_admin, load, require
@@ -152,4 +154,6 @@ def audit():
     types = db.session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)).all()
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_({e.user_id for e in page.items if e.user_id})))}
-    return render_template("admin/audit.html", page=page, args=args, actions=actions, types=types, users=users)
+    return render_template("admin/audit.html", page=page, args=args, actions=actions, types=types, users=users,
+                           events=[readable(event) for event in page.items], action_label=action_label,
+                           object_label=object_label)

@@ -19,6 +19,8 @@ from tracker.api.schemas import (
     GoalOut,
     HubIn,
     HubOut,
+    MailPreferencesIn,
+    MailPreferencesOut,
     MemberIn,
     MembershipOut,
     MoveIn,
@@ -39,6 +41,8 @@ from tracker.goals import services as goals
 from tracker.goals.models import GuidingGoal
 from tracker.hubs import services as hubs
 from tracker.hubs.models import Hub, HubMembership
+from tracker.mail import services as mail
+from tracker.mail.models import MailKind
 from tracker.measures.models import MeasureStatus
 from tracker.organizations import services as directory
 from tracker.organizations.models import Organization, Person
@@ -258,3 +262,36 @@ def create_goal(process: Process, data: GoalIn):
     db.session.commit()
     return dump(GoalOut, goal)
 
+
+
+# The caller's mail settings ------------------------------------------------------------------------------
+
+OPTIONAL_MAIL = [kind for kind in MailKind if kind != MailKind.ACCOUNT]  # account mails are always sent
+
+
+def can_have_mail_settings(user) -> bool:
+    """Every account holder keeps their own mail settings (the system actor has none)."""
+    return getattr(user, "person", None) is not None
+
+def _mail_preferences(person) -> dict:
+    return {"preferences": {kind.value: mail.wants(person, kind) for kind in OPTIONAL_MAIL}}
+
+
+@endpoint("/me/mail-preferences", "GET", "The caller's mail settings: each kind of mail and whether it is sent "
+          "(news of measures one's organisation supports is off until switched on)", check=can_have_mail_settings,
+          response=MailPreferencesOut, tag="mail")
+def my_mail_preferences():
+    return _mail_preferences(current_user.person)
+
+
+@endpoint("/me/mail-preferences", "PUT", "Switch kinds of mail on or off, as the profile's mail settings do",
+          check=can_have_mail_settings, body=MailPreferencesIn, response=MailPreferencesOut, tag="mail")
+def set_my_mail_preferences(data: MailPreferencesIn):
+    known = {kind.value: kind for kind in OPTIONAL_MAIL}
+    unknown = sorted(set(data.preferences) - set(known))
+    if unknown:
+        raise Invalid(f"Unknown kinds of mail: {unknown}.", "preferences")
+    for name, enabled in data.preferences.items():
+        mail.set_preference(current_user.person, known[name], enabled)
+    db.session.commit()
+    return _mail_preferences(current_user.person)

@@ -32,6 +32,7 @@ from tracker.implementation import services as implementation
 from tracker.implementation.models import Milestone
 from tracker.measures import queries, services, workflow
 from tracker.measures.models import Measure
+from tracker.messages import render as render_message
 from tracker.organizations.models import Organization, Person
 from tracker.permissions import can_view_measure, can_view_process
 from tracker.processes.models import Process
@@ -49,8 +50,9 @@ def measure_json(measure: Measure) -> dict:
         is_focus_project=measure.is_focus_project, status=measure.status, merged_into_id=measure.merged_into_id,
         merged_from_ids=[m.id for m in measure.merged_from], supporter_ids=[o.id for o in measure.supporters],
         version=measure.version,
-        history=[TransitionOut(from_status=t.from_status, to_status=t.to_status, reason=t.reason, by_id=t.by_id,
-                               at=t.at) for t in measure.transitions],
+        history=[TransitionOut(from_status=t.from_status, to_status=t.to_status,
+                               reason=render_message(t.reason_message, t.reason), by_id=t.by_id, at=t.at)
+                 for t in measure.transitions],
     ).model_dump(mode="json")
 
 
@@ -122,6 +124,8 @@ def patch_measure(measure: Measure, data: MeasurePatch):
     for name in ("horizon", "cost_estimate", "is_focus_project"):
         if name in given:
             changes[name] = getattr(data, name)
+    if "hub_id" in given:
+        changes["hub"] = referenced(Hub, data.hub_id, "hub_id")
     services.update(measure, by=current_user, expected_version=data.version, **changes)
     db.session.commit()
     return measure_json(measure)
@@ -131,7 +135,8 @@ def patch_measure(measure: Measure, data: MeasurePatch):
           load=(Measure, "measure_id"), check=workflow.transition, body=TransitionIn, response=MeasureOut,
           errors=(409,), tag="measures")
 def transition_measure(measure: Measure, data: TransitionIn):
-    workflow.transition(measure, data.to, by=current_user, reason=data.reason)
+    workflow.transition(measure, data.to, by=current_user, reason=data.reason,
+                        primary_goal=referenced(GuidingGoal, data.primary_goal_id, "primary_goal_id", "Guiding goal"))
     db.session.commit()
     return measure_json(measure)
 
@@ -143,7 +148,8 @@ def merge_measures(data: MergeIn):
     sources = referenced_all(Measure, data.source_ids, "source_ids")
     if data.target is not None:
         target = services.merge_into_new(sources[0].process, sources, by=current_user, title=data.target.title,
-                                         description=data.target.description)
+                                         description=data.target.description,
+                                         hub=referenced(Hub, data.target.hub_id, "target.hub_id"))
     else:
         target = referenced(Measure, data.target_id, "target_id", "Measure")
         services.merge(target, sources, by=current_user)

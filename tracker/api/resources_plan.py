@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, request
 from flask_login import current_user
 
-from tracker.api.core import endpoint
-from tracker.api.schemas import ApprovalOut, CommentIn, CommentOut, VersionIn, VersionOut
+from tracker.api.core import endpoint, parse_body
+from tracker.api.schemas import ApprovalOut, ApproveIn, CommentIn, CommentOut, VersionIn, VersionOut
 from tracker.errors import Invalid
 from tracker.extensions import db
 from tracker.plan import exports, generator, review, versions
@@ -84,9 +84,11 @@ def submit_version(version: PlanVersion):
 
 @endpoint("/plan/versions/{version_id}/approve", "POST",
           "Approve a version under review (steering, not its submitter, once each); approved with enough approvals",
-          load=(PlanVersion, "version_id"), check=versions.approve, response=VersionOut, errors=(409,), tag="plan")
+          load=(PlanVersion, "version_id"), check=versions.approve, response=VersionOut, errors=(400, 409), tag="plan")
 def approve_version(version: PlanVersion):
-    versions.approve(version, by=current_user)
+    """Open review comments are overridden with {"override_reason": "…"} in the body (the body is optional)."""
+    data = parse_body(ApproveIn) if request.get_data() else ApproveIn()
+    versions.approve(version, by=current_user, override_reason=data.override_reason)
     db.session.commit()
     return version_json(version)
 

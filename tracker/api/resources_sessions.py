@@ -10,7 +10,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced, referenced_all
-from tracker.api.schemas import AttendanceEntry, AttendanceList, AttendanceOut, SessionIn, SessionOut, SessionPatch
+from tracker.api.schemas import (
+    AttendanceEntry,
+    AttendanceList,
+    AttendanceOut,
+    SessionIn,
+    SessionOut,
+    SessionPatch,
+    YearSessionOut,
+)
 from tracker.api.schemas import to_local_naive as local
 from tracker.arguments import object_id
 from tracker.attendance import services as attendance
@@ -22,7 +30,7 @@ from tracker.permissions import MAX_ID, can_view_process, can_view_session
 from tracker.processes.models import Process
 from tracker.sessions import services as sessions_services
 from tracker.sessions.models import Attendance, Session, SessionStatus
-from tracker.sessions.queries import visible_sessions
+from tracker.sessions.queries import visible_sessions, with_details, year_sessions
 
 
 def session_json(session: Session, totals: attendance.Totals | None = None) -> dict:
@@ -59,6 +67,17 @@ def list_sessions(process: Process):
         statement = statement.where(Session.status == SessionStatus(status))
     return paginated(statement, session_json,
                      prepare=lambda sessions: attendance.totals_of_sessions(process, [s.id for s in sessions]))
+
+
+@endpoint("/processes/{process_id}/year", "GET", "Every hub's sessions of the process by title, date and hub, as "
+          "the year view shows them (never steering meetings but for the steering group); `details` tells which "
+          "the caller may open", load=(Process, "process_id"), check=can_view_process, response=YearSessionOut,
+          query=PAGE_QUERY, tag="sessions")
+def year(process: Process):
+    details = with_details(current_user, process)
+    return paginated(year_sessions(current_user, process), lambda s: YearSessionOut(
+        id=s.id, hub_id=s.hub_id, kind=s.kind, status=s.status, title=s.title, starts_at=s.starts_at,
+        ends_at=s.ends_at, details=s.id in details).model_dump(mode="json"))
 
 
 @endpoint("/processes/{process_id}/sessions", "POST", "Schedule a session (hub workshops are numbered)",

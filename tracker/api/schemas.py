@@ -333,6 +333,36 @@ class SessionOut(BaseModel):
     working_hours: float
 
 
+class MailPreferencesIn(Strict):
+    """{kind of mail: on or off}; kinds not named stay as they are."""
+
+    preferences: dict[Annotated[str, Field(max_length=40)], bool] = Field(max_length=20)
+
+
+class MailPreferencesOut(BaseModel):
+    preferences: dict[str, bool]
+
+
+class ApproveIn(Strict):
+    """Optional: the reason to approve although review comments are still open."""
+
+    override_reason: LongText | None = None
+
+
+class YearSessionOut(BaseModel):
+    """A session in the year view: title, date and hub for everyone; `details` says whether the caller may open
+    it (GET /sessions/{id})."""
+
+    id: int
+    hub_id: int | None
+    kind: SessionKind
+    status: SessionStatus
+    title: str
+    starts_at: LocalTime
+    ends_at: LocalTime
+    details: bool
+
+
 class AttendanceEntry(Strict):
     person_id: Id
     status: AttendanceStatus
@@ -426,6 +456,7 @@ class MeasurePatch(Strict):
     cost_estimate: ShortText | None = None
     responsible_organization_ids: list[Id] | None = Field(default=None, max_length=50)
     is_focus_project: bool | None = None
+    hub_id: Id | None = None  # only for a measure without a hub (steering)
 
 
 class TransitionOut(BaseModel):
@@ -461,13 +492,19 @@ class MeasureOut(BaseModel):
 
 
 class TransitionIn(Strict):
+    """`primary_goal_id`: the guiding goal adopting needs, given on the spot when the measure has none."""
+
     to: MeasureStatus
     reason: LongText | None = None
+    primary_goal_id: Id | None = None
 
 
 class MergeTarget(Strict):
+    """A new measure; it keeps the ideas' hub when they share one, else the hub the steering group names."""
+
     title: Name
     description: LongText = ""
+    hub_id: Id | None = None
 
 
 class MergeIn(Strict):

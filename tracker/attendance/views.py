@@ -45,6 +45,8 @@ def _roll_call_page(session: Session, walk_in: WalkInForm | None = None, status:
         session=session,
         attendances=attendances,
         counts=counts,
+        # what the roll call has recorded so far: everyone marked attended, excused or absent
+        recorded=sum(counts.get(status, 0) for status in services.ROLL_CALL_STATUSES),
         totals=services.session_totals(session),
         roll_call_statuses=list(services.ROLL_CALL_STATUSES),
         other_statuses=[s for s in AttendanceStatus if s not in services.ROLL_CALL_STATUSES],
@@ -102,6 +104,7 @@ def set_status(session_id: int, attendance_id: int):
         return jsonify(
             id=attendance.id, status=attendance.status.value, label=label(attendance.status),
             counts={status.value: counts.get(status, 0) for status in AttendanceStatus},
+            recorded=sum(counts.get(status, 0) for status in services.ROLL_CALL_STATUSES),
             working_hours=totals.working_hours,
         )
     return redirect(url_for(".roll_call", session_id=session.id) + f"#attendance-{attendance.id}")

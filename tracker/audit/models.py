@@ -25,5 +25,7 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[int | None]
     summary: Mapped[str] = mapped_column(String(300), default="")
+    # The summary as a message key with parameters (tracker.messages), shown in the reader's language.
+    summary_message: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip_address: Mapped[str | None] = mapped_column(String(45))

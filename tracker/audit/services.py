@@ -39,14 +39,17 @@ def changed_fields(obj) -> dict[str, list[Any]]:
 
 
 def record(action: str, obj=None, *, by=None, summary: str = "", changes: dict | None = None,
-           object_type: str | None = None, object_id: int | None = None) -> AuditEvent:
-    """Add an audit event to the current transaction."""
+           object_type: str | None = None, object_id: int | None = None,
+           message: dict | None = None) -> AuditEvent:
+    """Add an audit event to the current transaction; `message` (tracker.messages.message) is the summary
+    as the reader will see it, `summary` stays searchable text."""
     event = AuditEvent(
         action=action,
         object_type=object_type or (obj.__tablename__ if obj is not None else ""),
         object_id=object_id if object_id is not None else getattr(obj, "id", None),
         user_id=getattr(by, "id", None) if by is not None and getattr(by, "is_authenticated", False) else None,
         summary=summary[:300],
+        summary_message=message,
         changes={key: _plain(value) for key, value in (changes or {}).items()},
         ip_address=request.remote_addr if has_request_context() else None,
     )

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from tracker.attendance.services import totals
 from tracker.charts import aggregates, catalogue
@@ -17,7 +18,7 @@ from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
 from tracker.hubs.services import current_membership
 from tracker.implementation import services as implementation
-from tracker.measures.models import PLAN_STATUSES, Measure
+from tracker.measures.models import PLAN_STATUSES, Measure, MeasureTransition
 from tracker.permissions import can_view_process, is_internal, is_steering, load, moderates, require
 from tracker.plan.versions import approved_version
 from tracker.processes import services as processes
@@ -30,6 +31,7 @@ from tracker.spreadsheets import CSV_TYPE, csv_file
 
 bp = Blueprint("charts", __name__)
 PUBLIC_CHARTS = ("progress-per-goal", "traffic-lights")
+ACTIVITY = 15  # steps in the start page's "my ideas" list
 
 
 def _language() -> str:
@@ -84,13 +86,16 @@ def start():
         [membership.hub] if membership else [])
     upcoming = visible_sessions(current_user, process).where(
         Session.status == SessionStatus.PLANNED, Session.starts_at >= datetime.now()).limit(5)
-    proposals = db.session.scalars(select(Measure).where(
-        Measure.process_id == process.id,
+    mine = (Measure.process_id == process.id) & (
         (Measure.proposer_person_id == current_user.person.id) | (
-            Measure.proposer_organization_id == (current_user.organization.id if current_user.organization else -1))
-    ).order_by(Measure.updated_at.desc()).limit(20)).all()
+            Measure.proposer_organization_id == (current_user.organization.id if current_user.organization else -1)))
+    proposals = db.session.scalars(select(Measure).where(mine).order_by(Measure.updated_at.desc()).limit(20)).all()
+    # Every change of one's ideas, newest first (a merge names the measure the idea went into).
+    activity = db.session.scalars(select(MeasureTransition).join(Measure).where(mine).options(
+        joinedload(MeasureTransition.measure).joinedload(Measure.merged_into), joinedload(MeasureTransition.by))
+        .order_by(MeasureTransition.at.desc(), MeasureTransition.id.desc()).limit(ACTIVITY)).all()
     return render_template("charts/start.html", process=process, hubs=hubs, sessions=db.session.scalars(upcoming).all(),
-                           items=open_action_items_of(current_user.person), proposals=proposals,
+                           items=open_action_items_of(current_user.person), proposals=proposals, activity=activity,
                            figures_=processes.figures(process), my_processes=roles_by_process(current_user))
 
 

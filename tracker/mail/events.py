@@ -9,15 +9,19 @@ from sqlalchemy import select
 
 from tracker.accounts.models import Role, User
 from tracker.extensions import db
-from tracker.hubs.models import HubMembership, membership_delegate
+from tracker.hubs.models import Hub, HubMembership, hub_moderator, membership_delegate
 from tracker.mail.models import MailKind
 from tracker.mail.services import answer_token, queue
+from tracker.measures.models import MeasureStatus
 from tracker.organizations.models import Person
 from tracker.processes.models import process_steering
 from tracker.sessions import ical
 from tracker.sessions.models import ActionItem, Attendance, AttendanceStatus, Session, SessionStatus
 from tracker.text import single_line
 from tracker.urls import public_url
+
+# The steps supporters may ask to hear of (mail kind "supported", off until switched on).
+SUPPORTER_NEWS = frozenset({MeasureStatus.ADOPTED, MeasureStatus.REJECTED})
 
 
 def session_ics(session: Session) -> bytes:
@@ -74,17 +78,48 @@ def minutes_approved(session: Session) -> int:
                      dedup_key=f"minutes:{session.id}:{person.id}:{stamp}") is not None for person in people.values())
 
 
-def measure_status_changed(measure, step) -> int:
-    """The proposer hears when their measure moves on."""
+def _proposers(measure, depth: int = 0) -> dict[int, Person]:
+    """Who proposed the measure: the person who did, else the proposing organisation's account holders; and
+    who proposed the ideas merged into it (a merge keeps its sources' proposers)."""
     people = {}
     if measure.proposer_person is not None:
         people[measure.proposer_person.id] = measure.proposer_person
     elif measure.proposer_organization is not None:
         people.update({p.id: p for p in measure.proposer_organization.people if p.user is not None})
+    if depth < 20:
+        for source in measure.merged_from:
+            people.update(_proposers(source, depth + 1))
+    return people
+
+
+def measure_status_changed(measure, step) -> int:
+    """The proposer hears when their measure moves on; supporters who asked for it hear of adoption and rejection."""
+    people = _proposers(measure)
     db.session.flush()
-    return sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
-                     measure_url=public_url("measures.show", measure_id=measure.id),
-                     dedup_key=f"measure:{step.id}:{person.id}") is not None for person in people.values())
+    url = public_url("measures.show", measure_id=measure.id)
+    sent = sum(queue(MailKind.MEASURE_STATUS, person, template="measure_status", measure=measure, step=step,
+                     measure_url=url, dedup_key=f"measure:{step.id}:{person.id}") is not None
+               for person in people.values())
+    if step.to_status in SUPPORTER_NEWS:
+        supporters = {p.id: p for organization in measure.supporters for p in organization.people
+                      if p.user is not None and p.id not in people}
+        sent += sum(queue(MailKind.SUPPORTED_MEASURE, person, template="supported_measure", measure=measure,
+                          step=step, measure_url=url, dedup_key=f"supported:{step.id}:{person.id}") is not None
+                    for person in supporters.values())
+    return sent
+
+
+def measures_merged(target, sources) -> int:
+    """The proposers of merged ideas hear into which measure their idea went."""
+    url = public_url("measures.show", measure_id=target.id)
+    sent = 0
+    for source in sources:
+        step = source.transitions[-1] if source.transitions else None
+        for person in _proposers(source, depth=20).values():
+            sent += queue(MailKind.MEASURE_STATUS, person, template="measure_merged", measure=source, target=target,
+                          measure_url=url, dedup_key=f"merged:{source.id}:{target.id}:"
+                          f"{step.id if step else 0}:{person.id}") is not None
+    return sent
 
 
 def plan_review(version, *, by) -> int:
@@ -101,6 +136,40 @@ def plan_review(version, *, by) -> int:
                      submitter=single_line(by.name) if submitter_id is not None else "",
                      version_url=url, dedup_key=f"plan-review:{version.id}:{reviewer.person_id}") is not None
                for reviewer in reviewers if reviewer.id != submitter_id)
+
+
+def process_participants(process) -> list[Person]:
+    """Who takes part in a process's decisions: the steering group, the moderators of its hubs and the
+    company representatives of its hubs' member organisations (active accounts only)."""
+    member_orgs = select(HubMembership.organization_id).where(HubMembership.process_id == process.id,
+                                                              HubMembership.left_at.is_(None))
+    moderators = select(hub_moderator.c.user_id).join(Hub, Hub.id == hub_moderator.c.hub_id).where(
+        Hub.process_id == process.id)
+    users = db.session.scalars(select(User).join(Person, Person.id == User.person_id).where(
+        User.is_active_account.is_(True),
+        (User.role == Role.STEERING) | User.id.in_(moderators)
+        | ((User.role == Role.COMPANY) & Person.organization_id.in_(member_orgs))).order_by(User.id))
+    return [user.person for user in users]
+
+
+def round_opened(round_) -> int:
+    """Everyone taking part in the process hears that a prioritisation round is open, with the link to vote."""
+    url = public_url("prioritisation.show", round_id=round_.id)
+    title, process_name = single_line(round_.title), single_line(round_.process.name)
+    return sum(queue(MailKind.ROUND, person, template="round_opened", round=round_, title=title,
+                     process_name=process_name, round_url=url, dedup_key=f"round-open:{round_.id}:{person.id}")
+               is not None for person in process_participants(round_.process))
+
+
+def round_published(round_, results) -> int:
+    """Everyone taking part hears that the round's results are out, with the first places."""
+    url = public_url("prioritisation.show", round_id=round_.id)
+    titles = {m.id: single_line(m.title) for m in round_.measures}
+    top = [(r.rank, titles.get(r.measure_id, "")) for r in sorted(results, key=lambda r: r.rank)[:5]]
+    title, process_name = single_line(round_.title), single_line(round_.process.name)
+    return sum(queue(MailKind.ROUND, person, template="round_published", round=round_, title=title, top=top,
+                     process_name=process_name, round_url=url, dedup_key=f"round-results:{round_.id}:{person.id}")
+               is not None for person in process_participants(round_.process))
 
 
 def reminders(today: date) -> int:

@@ -21,7 +21,13 @@ class MailKind(enum.StrEnum):
     ACTION_DIGEST = "action_digest"
     PLAN_REVIEW = "plan_review"  # a plan version waits for the steering group's approval
     MILESTONE = "milestone"  # a milestone one owns is due soon
+    ROUND = "round"  # a prioritisation round opened, or its results are out
+    SUPPORTED_MEASURE = "supported"  # a measure one's organisation supports was adopted or rejected (opt-in)
     ACCOUNT = "account"  # set-password links: always sent, no unsubscribe
+
+
+# Kinds nobody gets until they switch them on.
+OPT_IN = frozenset({MailKind.SUPPORTED_MEASURE})
 
 
 class MailStatus(enum.StrEnum):

@@ -23,7 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
-from tracker.mail.models import MailKind, MailPreference, MailStatus, OutboxMail
+from tracker.mail.models import OPT_IN, MailKind, MailPreference, MailStatus, OutboxMail
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
 from tracker.permissions import guarded, is_admin
@@ -48,7 +48,9 @@ def wants(person: Person, kind: MailKind) -> bool:
         return True
     preference = db.session.scalar(select(MailPreference).where(MailPreference.person_id == person.id,
                                                                 MailPreference.kind == kind))
-    return preference is None or preference.enabled
+    if preference is None:
+        return kind not in OPT_IN
+    return preference.enabled
 
 
 def set_preference(person: Person, kind: MailKind, enabled: bool) -> None:

@@ -10,8 +10,9 @@ from tracker.accounts.signals import password_reset_requested, set_password_link
 from tracker.attendance.signals import attendees_invited
 from tracker.implementation.signals import milestone_due_soon
 from tracker.mail import events
-from tracker.measures.signals import measure_transitioned
+from tracker.measures.signals import measure_transitioned, measures_merged
 from tracker.plan.signals import plan_version_submitted
+from tracker.prioritisation.signals import round_closed, round_opened
 from tracker.registration.signals import account_holder_registered, registration_approved, registration_received
 from tracker.sessions.models import SessionStatus
 from tracker.sessions.signals import minutes_approved, session_changed
@@ -40,8 +41,20 @@ def _measure_transitioned(measure, *, step, previous, by) -> None:
     events.measure_status_changed(measure, step)
 
 
+def _measures_merged(target, *, sources, by) -> None:
+    events.measures_merged(target, sources)
+
+
 def _plan_version_submitted(version, *, superseded, by) -> None:
     events.plan_review(version, by=by)
+
+
+def _round_opened(round_, *, by) -> None:
+    events.round_opened(round_)
+
+
+def _round_closed(round_, *, results, by) -> None:
+    events.round_published(round_, results)
 
 
 def _set_password_link(user, *, link, by) -> None:
@@ -74,6 +87,7 @@ def connect() -> None:
     session_changed.connect(_session_changed)
     minutes_approved.connect(_minutes_approved)
     measure_transitioned.connect(_measure_transitioned)
+    measures_merged.connect(_measures_merged)
     set_password_link_created.connect(_set_password_link)
     password_reset_requested.connect(_password_reset)
     account_holder_registered.connect(_account_holder_registered)
@@ -81,3 +95,5 @@ def connect() -> None:
     milestone_due_soon.connect(_milestone_due_soon)
     registration_received.connect(_registration_received)
     registration_approved.connect(_registration_approved)
+    round_opened.connect(_round_opened)
+    round_closed.connect(_round_closed)

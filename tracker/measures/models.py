@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -150,6 +150,8 @@ class MeasureTransition(db.Model):
     from_status: Mapped[MeasureStatus | None] = mapped_column(enum_type(MeasureStatus, "transition_from_status"))
     to_status: Mapped[MeasureStatus] = mapped_column(enum_type(MeasureStatus, "transition_to_status"))
     reason: Mapped[str] = mapped_column(Text, default="")
+    # A reason the system wrote: its message key and parameters (tracker.messages), shown in the reader's language.
+    reason_message: Mapped[dict | None] = mapped_column(JSON)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -133,6 +133,21 @@ def all_source_ids(measure: Measure) -> list[int]:
     return ids
 
 
+def proposers_with_sources(measure: Measure) -> list[Organization]:
+    """Who proposed the measure and every idea merged into it (a merge keeps its sources' proposers)."""
+    found: dict[int, Organization] = {}
+    stack, seen = [measure], set()
+    while stack and len(seen) < 500:
+        current = stack.pop()
+        if current.id in seen:
+            continue
+        seen.add(current.id)
+        if current.proposer_organization is not None:
+            found.setdefault(current.proposer_organization.id, current.proposer_organization)
+        stack.extend(current.merged_from)
+    return sorted(found.values(), key=lambda o: o.name.casefold())
+
+
 def comments_with_origin(measure: Measure) -> list[MeasureComment]:
     """The measure's own comments and those of everything merged into it, oldest first."""
     ids = [measure.id, *all_source_ids(measure)]

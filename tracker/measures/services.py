@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+import tracker.measures.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import changed_fields, record
 from tracker.errors import IllegalTransition, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
@@ -55,6 +57,7 @@ MAX_COST = 200
 ONLY_OWN_HUB = _l("You may propose measures only in your organisation's hub.")
 ONLY_STEERING_FOCUS = _l("Only the steering group marks focus projects.")
 ONLY_ASSIGNERS = _l("Only the steering group and the hub's moderators name responsible and partner organisations.")
+ONLY_STEERING_HUB = _l("Only the steering group chooses the hub of a measure that has none.")
 MERGE_REFUSAL = _l("Moderators merge ideas of their own hub only; the steering group merges across hubs.")
 
 
@@ -92,6 +95,11 @@ def can_edit(user, measure: Measure) -> bool:
     if is_steering(user, measure.process) or moderates(user, measure.hub):
         return True
     return measure.status == MeasureStatus.IDEA and represents(user, measure.proposer_organization)
+
+
+def can_give_hub(user, measure: Measure) -> bool:
+    """A measure without a hub (merged across hubs, say) is given one by the steering group."""
+    return measure.hub_id is None and is_steering(user, measure.process)
 
 
 def can_assign_organizations(user, process: Process, hub: Hub | None) -> bool:
@@ -222,6 +230,19 @@ def _cost(cost_estimate: str | None) -> str | None:
     return cost
 
 
+def _hub_for(measure: Measure, hub: Hub | None, by) -> None:
+    """A measure without a hub (a merge across hubs, an idea for the whole process) can be given one, by the
+    steering group; a measure's hub is not changed otherwise."""
+    if measure.hub_id is not None or hub is None:
+        raise Invalid(_("Only a measure without a hub can be given one."), "hub_id")
+    if not can_give_hub(by, measure):
+        raise NotAllowed(ONLY_STEERING_HUB)
+    if hub.process_id != measure.process_id:
+        raise Invalid(_("The hub belongs to another process."), "hub_id")
+    measure.hub = hub
+    measure.hub_id = hub.id
+
+
 def _ids(objects: Iterable[Any]) -> list[int]:
     return sorted(o.id for o in objects)
 
@@ -276,7 +297,7 @@ def update(measure: Measure, *, by, expected_version: int, title: str | None = N
            approach: str | None = None, expected_effect: str | None = None, primary_goal: Any = KEEP,
            goals: Iterable[GuidingGoal] | None = None, horizon: Any = KEEP, cost_estimate: Any = KEEP,
            responsible: Iterable[Organization] | None = None, partners: Iterable[Organization] | None = None,
-           is_focus_project: bool | None = None) -> dict:
+           is_focus_project: bool | None = None, hub: Any = KEEP) -> dict:
     """Change what is given (None and KEEP leave a field); StaleVersion when someone saved since
     `expected_version` was read. Returns the changes."""
     process = measure.process
@@ -292,6 +313,8 @@ def update(measure: Measure, *, by, expected_version: int, title: str | None = N
         raise StaleVersion(measure, _("The measure changed in the meantime; its version is now %(v)d. Read it again "
                                       "and retry.", v=measure.version), version=measure.version)
     _goals_in(process, None if primary_goal is KEEP else primary_goal, goals)
+    if hub is not KEEP and (hub.id if hub is not None else None) != measure.hub_id:
+        _hub_for(measure, hub, by)
     if title is not None:
         measure.title = _title(title)
     for name, value in (("description", description), ("approach", approach), ("expected_effect", expected_effect)):
@@ -365,14 +388,16 @@ def merge(target: Measure, sources: Iterable[Measure], *, by) -> None:
             if organization not in target.supporters:
                 target.supporters.append(organization)
         record_step(source, before, MeasureStatus.MERGED, by=by, action="merge",
-                    reason=_("Merged into “%(title)s”", title=target.title))
+                    message=messages.message("measure.merged_into", title=target.title, id=target.id))
     db.session.flush()
     measures_merged.send(target, sources=sources, by=by)
 
 
 @guarded(can_consolidate, MERGE_REFUSAL)
-def merge_into_new(process: Process, sources: Iterable[Measure], *, by, title: str, description: str = "") -> Measure:
-    """Consolidate ideas into a new measure (in their hub when they share one, else for the whole process)."""
+def merge_into_new(process: Process, sources: Iterable[Measure], *, by, title: str, description: str = "",
+                   hub: Hub | None = None) -> Measure:
+    """Consolidate ideas into a new measure: in the hub they share, or in the hub the steering group chooses
+    (else for the whole process; it can be given a hub later)."""
     sources = list(sources)
     if not sources:
         raise Invalid(_("Choose at least one idea."), "source_ids")
@@ -380,8 +405,14 @@ def merge_into_new(process: Process, sources: Iterable[Measure], *, by, title: s
         raise NotAllowed(MERGE_REFUSAL)
     _mergeable(sources, process)
     hubs = {source.hub for source in sources}
+    shared = hubs.pop() if len(hubs) == 1 else None
+    if hub is not None and (shared is None or hub.id != shared.id):
+        if hub.process_id != process.id:
+            raise Invalid(_("The hub belongs to another process."), "hub_id")
+        if not is_steering(by, process):
+            raise NotAllowed(ONLY_STEERING_HUB)
     target = _new_measure(process, by=by, title=_title(title), description=description or "",
-                          hub=hubs.pop() if len(hubs) == 1 else None)
+                          hub=hub if hub is not None else shared)
     measure_created.send(target, by=by)
     merge(target, sources, by=by)
     return target
@@ -398,7 +429,7 @@ def unmerge(source: Measure, *, by) -> None:
     source.merged_into = None
     source.status_before_merge = None
     record_step(source, MeasureStatus.MERGED, restored, by=by, action="unmerge",
-                reason=_("Merge into “%(title)s” undone", title=target.title))
+                message=messages.message("measure.unmerged", title=target.title, id=target.id))
     db.session.flush()
     measure_unmerged.send(source, target=target, by=by)
 
@@ -413,7 +444,8 @@ def add_comment(measure: Measure, text: str, *, by) -> MeasureComment:
     comment = MeasureComment(measure_id=measure.id, author_id=getattr(by, "id", None), text=text)
     db.session.add(comment)
     db.session.flush()
-    record("create", comment, by=by, summary=f"comment on measure {measure.id}")
+    record("create", comment, by=by, summary=f"comment on measure {measure.id}",
+           message=messages.message("audit.comment_on_measure", id=measure.id))
     return comment
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from tracker.arguments import object_ids
+from tracker.arguments import object_id, object_ids
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
@@ -70,9 +70,13 @@ def show(measure_id: int):
     measure = load(Measure, measure_id, can_view_measure)
     internal = is_internal(current_user, measure.process)
     next_steps = workflow.allowed_next(measure, current_user)
+    # Adopting asks for the primary guiding goal on the spot when the measure has none yet.
+    goals = queries.goals_of(measure.process) if workflow.goal_needed(measure, next_steps) else []
     return render_template(
         "measures/show.html", measure=measure,
-        next_steps=next_steps, blocked=workflow.blocked_steps(measure, next_steps),
+        next_steps=next_steps, blocked=workflow.blocked_steps(measure, next_steps, goals_to_choose=bool(goals)),
+        goal_needed=workflow.goal_needed(measure, next_steps) if goals else set(), goals=goals,
+        proposers=queries.proposers_with_sources(measure),
         needs_reason={to for (source, to), rule in workflow.TRANSITIONS.items()
                       if source == measure.status and workflow.Need.REASON in rule.needs},
         can_edit=services.update.allowed(current_user, measure),
@@ -100,7 +104,8 @@ def transition(measure_id: int):
     except ValueError:
         raise Invalid(_("Choose the next step."), "to") from None
     try:
-        workflow.transition(measure, to, by=current_user, reason=form.reason.data)
+        workflow.transition(measure, to, by=current_user, reason=form.reason.data,
+                            primary_goal=find(GuidingGoal, object_id(request.form.get("primary_goal_id"))))
     except (Invalid, Conflict) as problem:
         db.session.rollback()
         flash(str(problem), "error")
@@ -213,12 +218,15 @@ def edit(measure_id: int):
                        goal_ids=[g.id for g in measure.goals],
                        responsible_organization_ids=[o.id for o in measure.responsible_organizations],
                        partner_organization_ids=[o.id for o in measure.partner_organizations])
-    _fill(form, measure.process, [measure.hub] if measure.hub else [], whole_process=measure.hub is None,
+    may_give_hub = measure.hub is None and services.can_give_hub(current_user, measure)
+    _fill(form, measure.process, [measure.hub] if measure.hub else
+          (queries.hubs_of(measure.process) if may_give_hub else []), whole_process=measure.hub is None,
           may_assign=services.can_assign_organizations(current_user, measure.process, measure.hub),
           may_focus=services.set_focus.allowed(current_user, measure), proposers=None)
     if form.validate_on_submit():
         try:
-            services.update(measure, by=current_user, expected_version=form.version.data, **_values(form))
+            hub = {"hub": find(Hub, form.hub_id.data or None)} if may_give_hub else {}
+            services.update(measure, by=current_user, expected_version=form.version.data, **_values(form), **hub)
         except StaleVersion:
             db.session.rollback()
             return render_template("measures/conflict.html", measure=measure, form=form), 409
@@ -288,7 +296,8 @@ def merge(process_id: int):
     try:
         if (form.new_title.data or "").strip():
             target = services.merge_into_new(process, sources, by=current_user, title=form.new_title.data,
-                                             description=form.new_description.data or "")
+                                             description=form.new_description.data or "",
+                                             hub=find(Hub, object_id(request.form.get("hub_id"))))
         else:
             target = find(Measure, form.target_id.data or None)
             if target is None or target.process_id != process.id:

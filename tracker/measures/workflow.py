@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import IllegalTransition, Invalid, NotAllowed
 from tracker.extensions import db
 from tracker.labels import label
 from tracker.measures.models import Measure, MeasureStatus, MeasureTransition
 from tracker.measures.signals import measure_transitioned
+from tracker.messages import render as render_message
 from tracker.permissions import can_view_measure, guarded, is_steering, moderates, represents
 
 S = MeasureStatus
@@ -108,7 +110,8 @@ def _names(statuses: list[MeasureStatus]) -> str:
     return ", ".join(label(s) for s in statuses) or _("none")
 
 
-def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None, system: bool = False) -> Rule:
+def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None, system: bool = False,
+          primary_goal=None) -> Rule:
     """Raise unless the step is in the table, allowed for this user and has what it needs."""
     rule = TRANSITIONS.get((measure.status, to))
     if rule is None:
@@ -122,39 +125,55 @@ def check(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
             "to")
     if not rule.actors & actors(measure, by):
         raise NotAllowed(_("You may not move this measure to “%(target)s”.", target=label(to)))
-    missing = _unmet(measure, rule, reason)
+    missing = _unmet(measure, rule, reason, primary_goal)
     if missing:
         raise Invalid(" ".join(missing.values()), fields=missing)
     return rule
 
 
-def _unmet(measure: Measure, rule: Rule, reason: str | None) -> dict[str, str]:
-    """What the step needs and does not have, per field."""
+def _unmet(measure: Measure, rule: Rule, reason: str | None, primary_goal=None) -> dict[str, str]:
+    """What the step needs and does not have, per field (a primary goal may be given with the step)."""
     lacking = {
         Need.REASON: not (reason or "").strip(),
-        Need.PRIMARY_GOAL: measure.primary_goal_id is None,
+        Need.PRIMARY_GOAL: measure.primary_goal_id is None and primary_goal is None,
         Need.RESPONSIBLE: not measure.responsible_organizations,
     }
     return {NEED_FIELDS[need]: str(NEED_MESSAGES[need]) for need in rule.needs if lacking[need]}
 
 
-def blocked_steps(measure: Measure, steps: list[MeasureStatus]) -> dict[MeasureStatus, str]:
-    """The offered steps the measure cannot take yet, with what it lacks (a reason is typed with the step, so
-    only what the measure itself must have first: a primary guiding goal, a responsible organisation)."""
+def blocked_steps(measure: Measure, steps: list[MeasureStatus], *, goals_to_choose: bool = False
+                  ) -> dict[MeasureStatus, str]:
+    """The offered steps the measure cannot take yet, with what it lacks (a reason is typed with the step, and a
+    primary guiding goal chosen with it when the process has goals; so only what the measure itself must have
+    first: a responsible organisation, or a goal when there is none to choose)."""
     blocked = {}
     for to in steps:
-        missing = _unmet(measure, TRANSITIONS[(measure.status, to)], reason="given with the step")
+        missing = _unmet(measure, TRANSITIONS[(measure.status, to)], reason="given with the step",
+                         primary_goal="chosen with the step" if goals_to_choose else None)
         if missing:
             blocked[to] = " ".join(missing.values())
     return blocked
 
 
+def goal_needed(measure: Measure, steps: list[MeasureStatus]) -> set[MeasureStatus]:
+    """The offered steps that ask for the primary guiding goal on the spot (the measure has none yet)."""
+    return {to for to in steps if Need.PRIMARY_GOAL in TRANSITIONS[(measure.status, to)].needs
+            and measure.primary_goal_id is None}
+
+
 def record_step(measure: Measure, source: MeasureStatus | None, to: MeasureStatus, *, by, reason: str = "",
-            action: str = "transition") -> MeasureTransition:
+                action: str = "transition", message: dict | None = None) -> MeasureTransition:
+    """One step of the history and its audit event. A reason the system writes comes as `message` (a key with
+    parameters, shown in the reader's language); `reason` is then its text in the current language."""
+    if message is not None and not reason:
+        reason = render_message(message)
     step = MeasureTransition(measure=measure, from_status=source, to_status=to, reason=reason.strip(),
+                             reason_message=message,
                              by_id=getattr(by, "id", None) if getattr(by, "is_authenticated", False) else None)
     db.session.add(step)
     record(action, measure, by=by, summary=f"{source.value if source else '—'} → {to.value}",
+           message=messages.message("audit.status", old=messages.enum_value("measure_status", source)
+                                    if source else "—", new=messages.enum_value("measure_status", to)),
            changes={"status": [source.value if source else None, to.value]} | ({"reason": reason} if reason else {}))
     return step
 
@@ -165,17 +184,26 @@ def may_move(user, measure: Measure) -> bool:
 
 
 @guarded(may_move, _l("You may not change the status of this measure."))
-def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None,
-               system: bool = False) -> MeasureTransition:
+def transition(measure: Measure, to: MeasureStatus, *, by, reason: str | None = None, system: bool = False,
+               primary_goal=None, message: dict | None = None) -> MeasureTransition:
     """Move the measure if the table allows it, and record who did it, when and why.
 
     Who has a next step at all may ask; the table decides whether this user may take this step
     (NotAllowed), whether the step exists (IllegalTransition) and what it needs (Invalid per field).
+    A step that needs a primary guiding goal (adopting) takes it on the spot when the measure has none,
+    so adopting is no dead end. `message` is a reason the system writes (tracker.messages).
     """
-    check(measure, to, by=by, reason=reason, system=system)
+    rule = check(measure, to, by=by, reason=reason, system=system, primary_goal=primary_goal)
+    if primary_goal is not None and Need.PRIMARY_GOAL in rule.needs and measure.primary_goal_id is None:
+        if primary_goal.process_id != measure.process_id:
+            raise Invalid(_("The guiding goal belongs to another process."), NEED_FIELDS[Need.PRIMARY_GOAL])
+        measure.primary_goal = primary_goal
+        measure.primary_goal_id = primary_goal.id
+        record("update", measure, by=by, changes={"primary_goal_id": [None, primary_goal.id]},
+               summary=measure.title[:120])
     source = measure.status
     measure.status = to
-    step = record_step(measure, source, to, by=by, reason=reason or "")
+    step = record_step(measure, source, to, by=by, reason=reason or "", message=message)
     db.session.flush()  # the step's id identifies it for the mail it may cause
     measure_transitioned.send(measure, step=step, previous=source, by=by)
     return step

@@ -14,6 +14,8 @@ from tracker.plan.render.markdown import markdown_text
 from tracker.plan.texts import document_locale, section_title
 from tracker.text import without_control_in
 
+# Fields written in Markdown: the comparison shows them rendered.
+MARKDOWN_FIELDS = frozenset({"description", "approach", "expected_effect"})
 COMPARED_FIELDS = ("ref", "title", "description", "approach", "expected_effect", "status", "horizon",
                    "cost_estimate", "responsible", "is_focus_project", "goal_number", "hub")
 

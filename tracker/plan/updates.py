@@ -12,6 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+import tracker.measures.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import IllegalTransition
 from tracker.extensions import db
@@ -81,7 +83,9 @@ def _copy_measures(old: Process, new: Process, goals: dict[int, GuidingGoal], *,
         copy.responsible_organizations = list(measure.responsible_organizations)
         copy.partner_organizations = list(measure.partner_organizations)
         copy.transitions.append(MeasureTransition(to_status=measure.status, by=creator,
-                                                  reason=f"carried over from measure {measure.id}"))
+                                                  reason=f"carried over from measure {measure.id}",
+                                                  reason_message=messages.message("measure.carried_over",
+                                                                                  id=measure.id)))
         db.session.add(copy)
         carried += 1
     db.session.flush()

@@ -16,9 +16,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+import tracker.plan.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import record
 from tracker.charts import documents as charts
 from tracker.errors import Conflict, IllegalTransition, Invalid, NotAllowed, StaleVersion
@@ -28,7 +31,7 @@ from tracker.goals.models import GuidingGoal
 from tracker.model_types import utcnow
 from tracker.permissions import guarded
 from tracker.plan import generator
-from tracker.plan.models import PlanApproval, PlanStatus, PlanVersion, PlanVersionFile
+from tracker.plan.models import PlanApproval, PlanStatus, PlanVersion, PlanVersionFile, ReviewComment
 from tracker.plan.permissions import can_edit_plan, can_edit_texts, can_edit_version
 from tracker.plan.signals import (
     plan_version_approval_added,
@@ -115,12 +118,20 @@ def may_approve(user, version: PlanVersion) -> bool:
             and all(approval.user_id != user.id for approval in version.approvals))
 
 
+def open_comments(version: PlanVersion) -> int:
+    """Review threads of the version nobody has resolved yet."""
+    return db.session.scalar(select(func.count(ReviewComment.id)).where(
+        ReviewComment.plan_version_id == version.id, ReviewComment.parent_id.is_(None),
+        ReviewComment.resolved.is_(False))) or 0
+
+
 @guarded(can_edit_version, ONLY_STEERING)
-def approve(version: PlanVersion, *, by) -> PlanApproval:
+def approve(version: PlanVersion, *, by, override_reason: str | None = None) -> PlanApproval:
     """One steering member's approval of a version under review (never its submitter's, each once).
 
-    When as many steering members as the process asks for have approved it, the version is approved
-    and the previously approved version of the process is superseded.
+    Open review comments must be resolved first, or the approver overrides them with a reason (kept in
+    the audit trail). When as many steering members as the process asks for have approved it, the
+    version is approved and the previously approved version of the process is superseded.
     """
     if version.status != PlanStatus.IN_REVIEW:
         raise IllegalTransition(_("Only a version under review can be approved."))
@@ -132,12 +143,20 @@ def approve(version: PlanVersion, *, by) -> PlanApproval:
                            "(four eyes)."))
     if any(approval.user_id == user.id for approval in version.approvals):
         raise Conflict(_("You have already approved this version."), code="already_approved")
+    unresolved = open_comments(version)
+    override = " ".join((override_reason or "").split())[:2000]
+    if unresolved and not override:
+        raise Conflict(ngettext("%(num)d review comment is still open: resolve it, or give a reason to approve "
+                                "anyway.", "%(num)d review comments are still open: resolve them, or give a reason "
+                                "to approve anyway.", unresolved), code="open_comments")
     approval = PlanApproval(plan_version=version, user=user, created_at=utcnow())
     db.session.add(approval)
     db.session.flush()
     given, needed = len(version.approvals), approvals_needed(version)
     record("approve", version, by=by, summary=f"approval {given} of {needed}",
-           changes={"approvals": [given - 1, given]})
+           message=messages.message("plan.approval", given=given, needed=needed),
+           changes={"approvals": [given - 1, given]}
+           | ({"open_comments": unresolved, "override_reason": override} if unresolved else {}))
     plan_version_approval_added.send(version, approval=approval, by=by)
     if given >= needed:
         _publish(version, by=by, when=approval.created_at)

@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
+from tracker.labels import field_label, field_value
 from tracker.permissions import load
 from tracker.plan import exports, generator, jobs, labels, render, review, updates, versions  # noqa: F401 - labels
+from tracker.plan.compare import MARKDOWN_FIELDS
 from tracker.plan.compare import compare as compare_versions
 from tracker.plan.forms import ActionForm, CommentForm, ForewordForm, FreezeForm, GoalTextsForm, UpdateProcessForm
 from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
@@ -162,7 +164,9 @@ def version(version_id: int):
                   for key in versions.chart_images(version)}
     return render_template(
         "plan/version.html", process=process, version=version, editable=editable, action_form=ActionForm(),
-        may_approve=versions.may_approve(current_user, version), approvals_needed=versions.approvals_needed(version),
+        may_approve=versions.may_approve(current_user, version),
+        open_comments=versions.open_comments(version) if version.status == PlanStatus.IN_REVIEW else 0,
+        approvals_needed=versions.approvals_needed(version),
         update_form=UpdateProcessForm(name=f"{process.name} – Update") if editable else None,
         other_versions=[v for v in versions.versions(process) if v.id != version.id],
         **render.html_context(version.content, marked=version.is_draft_marked, image_urls=image_urls,
@@ -206,13 +210,14 @@ def _chart(version: PlanVersion, key: str) -> Response:
     return response
 
 
-def _transition(version_id: int, action, message):
-    """Run one step on a version; `message` is the flash text, or a function of the version giving it."""
+def _transition(version_id: int, action, message, **inputs):
+    """Run one step on a version; `message` is the flash text, or a function of the version giving it;
+    `inputs` are read (each a function of the request) only after the right is checked."""
     target = load(PlanVersion, version_id, action.allowed)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        action(target, by=current_user)
+        action(target, by=current_user, **{name: read() for name, read in inputs.items()})
     except (Conflict, NotAllowed) as problem:  # the version's page again, saying why
         db.session.rollback()
         flash(str(problem), "error")
@@ -238,7 +243,9 @@ def submit(version_id: int):
 @bp.post("/plan/versions/<int:version_id>/approve")
 @login_required
 def approve(version_id: int):
-    return _transition(version_id, versions.approve, _approved_message)
+    """Open review comments are resolved first, or overridden with a reason given with the approval."""
+    return _transition(version_id, versions.approve, _approved_message,
+                       override_reason=lambda: request.form.get("override_reason", ""))
 
 
 @bp.post("/plan/versions/<int:version_id>/comments")
@@ -284,7 +291,8 @@ def compare(process_id: int):
     if old.process_id not in allowed or new.process_id not in allowed:
         raise NotFound()
     return render_template("plan/compare.html", process=process, old=old, new=new,
-                           comparison=compare_versions(old, new))
+                           comparison=compare_versions(old, new), field_label=field_label, field_value=field_value,
+                           markdown_fields=MARKDOWN_FIELDS)
 
 
 @bp.post("/plan/versions/<int:version_id>/update-process")

@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+import tracker.prioritisation.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts.models import Role
 from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid
@@ -468,7 +470,9 @@ def mark_prioritised(round_: PrioritisationRound, measure_ids: list[int], *, by)
                         rank=rank, score=score) if round_.method == Method.DOTS else
                       _("Prioritisation round “%(title)s”: rank %(rank)d with a score of %(score)s",
                         title=round_.title, rank=rank, score=score))
-            workflow.transition(measure, MeasureStatus.PRIORITISED, by=by, system=True, reason=reason)
+            note = messages.message(f"prioritisation.prioritised_{round_.method.value}", title=round_.title,
+                                    rank=rank, score=messages.decimal(result.score if result else 0))
+            workflow.transition(measure, MeasureStatus.PRIORITISED, by=by, system=True, reason=reason, message=note)
             moved.append(measure.id)
     return moved
 

@@ -42,6 +42,16 @@ def published_rankings(measure_id: int) -> list[tuple[RoundResult, Prioritisatio
     return services.published_results_of(measure_id)
 
 
+@bp.app_template_global()
+def open_rounds(process: Process) -> list[PrioritisationRound]:
+    """For the navigation and the start page: the process's open rounds the current user may vote in."""
+    if process is None or not can_view_process(current_user, process) or current_user.role not in services.VOTERS:
+        return []
+    return list(db.session.scalars(select(PrioritisationRound).where(
+        PrioritisationRound.process_id == process.id, PrioritisationRound.status == RoundStatus.OPEN)
+        .order_by(PrioritisationRound.id)))
+
+
 class RoundForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     method = SelectField(_l("Method"), choices=choices(Method))

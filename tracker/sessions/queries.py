@@ -39,6 +39,25 @@ def visible_sessions(user, process: Process) -> Select[tuple[Session]]:
             .order_by(Session.starts_at, Session.id))
 
 
+def year_sessions(user, process: Process) -> Select[tuple[Session]]:
+    """The year view: everyone who sees the process sees every hub's sessions by title, date and hub (never
+    steering meetings, unless they may see those); the details stay with `visibility`."""
+    if is_steering(user, process):
+        condition = true()
+    elif getattr(user, "is_authenticated", False):
+        condition = Session.kind != SessionKind.STEERING
+    else:
+        condition = false()
+    return (select(Session).where(Session.process_id == process.id, condition)
+            .order_by(Session.starts_at, Session.id))
+
+
+def with_details(user, process: Process) -> set[int]:
+    """Ids of the process's sessions whose page the user may open (`visibility`), for the year view's links."""
+    return set(db.session.scalars(select(Session.id).where(Session.process_id == process.id,
+                                                           visibility(user, process))))
+
+
 def hubs_in_order(process: Process) -> list[Hub]:
     return list(db.session.scalars(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position, Hub.id)))
 

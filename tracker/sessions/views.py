@@ -74,11 +74,13 @@ def show(session_id: int):
 @bp.get("/processes/<int:process_id>/sessions")
 @login_required
 def year(process_id: int):
-    """The sessions of the process the user may see, by hub and month, and as a list."""
+    """Every hub's sessions of the process, by hub and month, and as a list; companies see the other hubs'
+    sessions by title, date and hub, and open only those of their own hub and the process-wide ones."""
     process = load(Process, process_id, can_view_process)
-    sessions = list(db.session.scalars(queries.visible_sessions(current_user, process)
+    sessions = list(db.session.scalars(queries.year_sessions(current_user, process)
                                        .options(selectinload(Session.hub))))
     return render_template("sessions/year.html", process=process, sessions=sessions,
+                           details=queries.with_details(current_user, process),
                            hubs=queries.hubs_in_order(process), months=queries.months_of(process),
                            grid=queries.by_hub_and_month(sessions),
                            may_create=services.schedule.allowed(current_user, process),
