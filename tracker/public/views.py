@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
-from tracker.charts.figures import idea_funnel
+from tracker.charts import catalogue
 from tracker.extensions import db
 from tracker.permissions import load
 from tracker.plan.versions import approved_version
@@ -56,6 +57,7 @@ def ideas(process_id: int):
     by_hub = queries.idea_fates_by_hub(process)
     total = queries.IdeaFates(None, sum(row.ideas for row in by_hub),
                               {fate: sum(row.counts.get(fate, 0) for row in by_hub) for fate in queries.FATES})
+    funnel = catalogue.chart("funnel", process, str(get_locale() or "de"))
     return render_template("public/ideas.html", process=process, by_hub=by_hub, total=total,
-                           fates=list(queries.FATES), funnel=idea_funnel(process),
+                           fates=list(queries.FATES), funnel=funnel,
                            published=approved_version(process))
