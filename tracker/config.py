@@ -74,6 +74,7 @@ ENV_SETTINGS = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "REDIS_URL": ("REDIS_URL", str),
+    "JOBS_QUEUE": ("JOBS_QUEUE", str),  # installations sharing one Redis each use a queue of their own
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
     "BABEL_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),

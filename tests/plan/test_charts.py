@@ -55,6 +55,19 @@ def test_freezing_renders_the_charts_once_and_keeps_them(client, login, world, p
     assert renderer == [3]  # exports of the version reuse the kept images
 
 
+def test_a_large_plans_charts_are_drawn_by_the_job_queue_after_the_freeze_commits(app, world, plan, renderer):
+    from tracker.plan import jobs
+
+    app.config["PLAN_SYNC_EXPORT_LIMIT"] = 0  # every plan counts as large
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    jobs.wait()
+    assert renderer == [] and versions.chart_images(version) == {}  # not in the request, not before the commit
+    db.session.commit()
+    jobs.wait()
+    assert renderer == [3]
+    assert set(versions.chart_images(version)) == {"hubs", "funnel", "goals"}
+
+
 def test_without_a_browser_the_chart_is_a_table_with_a_note(client, login, world, plan, monkeypatch):
     monkeypatch.setattr(charts, "render_images", lambda figures, formats: [None] * len(figures))  # as without Chromium
     version = versions.freeze(world.process, "Entwurf", by=world.steering)

@@ -186,7 +186,10 @@ def export_status(version_id: int, fmt: str):
     if fmt not in exports.CACHED_FORMATS:
         raise NotFound()
     ready = exports.kept_export(version, fmt) is not None
-    return {"ready": ready, "running": jobs.is_running(version.id, fmt)}
+    job = jobs.status(version.id, fmt)
+    return {"ready": ready, "running": job is not None and job.active,
+            "failed": not ready and job is not None and job.state == "failed",
+            "progress": 1.0 if ready else round(job.fraction, 2) if job is not None else 0.0}
 
 
 @bp.get("/plan/versions/<int:version_id>/charts/<key>.png")
