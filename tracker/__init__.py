@@ -20,9 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     forms.install()
     extensions.init_app(app)
 
-    from tracker import jobs
+    from tracker import caching, jobs
 
     jobs.init_app(app)
+    caching.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
