@@ -48,9 +48,10 @@ def test_all_pairs_at_once_score_as_each_pair_alone():
 
     from tracker.measures.duplicates import normalise, similar_pairs, similarity
 
-    vocabulary = ("Randzeitenbetreuung Kita Ausbildung Azubi Ticket Gründerzentrum Kanal Hafen Radweg Lastenrad "
-                  "Handwerk Fachkräfte Börse Innovation Breitband Gewerbegebiet Flächen Wasserstoff Quartier "
-                  "Innenstadt Leerstand Einzelhandel Tourismus Coworking Bahnhof Betreuung Netzwerk").split()
+    vocabulary = ["Randzeitenbetreuung", "Kita", "Ausbildung", "Azubi", "Ticket", "Gründerzentrum", "Kanal",
+                  "Hafen", "Radweg", "Lastenrad", "Handwerk", "Fachkräfte", "Börse", "Innovation", "Breitband",
+                  "Gewerbegebiet", "Flächen", "Wasserstoff", "Quartier", "Innenstadt", "Leerstand", "Einzelhandel",
+                  "Tourismus", "Coworking", "Bahnhof", "Betreuung", "Netzwerk"]
     chance = random.Random(20)
 
     def idea() -> list[str]:

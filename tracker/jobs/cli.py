@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -14,6 +15,8 @@ from tracker import jobs
 from tracker.extensions import db
 from tracker.jobs import runner
 from tracker.jobs.backends import RQBackend
+
+log = logging.getLogger(__name__)
 
 
 @click.command("worker")
@@ -47,4 +50,4 @@ def _tick_forever(backend: RQBackend, interval: float) -> None:
         try:
             backend.tick()
         except Exception:  # Redis away for a moment: the next tick tries again
-            current_app.logger.exception("periodic tasks: tick failed")
+            log.exception("periodic tasks: tick failed")
