@@ -42,8 +42,9 @@ def time_database(url: str) -> list[str]:
             job = Job.fetch(backend._scoped(name), connection=backend.redis)
             seconds = (job.ended_at - job.started_at).total_seconds() if job.ended_at and job.started_at else None
             label = url.rsplit("/", 1)[-1]
+            state = getattr(job.get_status(), "value", job.get_status())
             rows.append(f"| {label} | {name.split('-')[1]} {name.rsplit('-', 1)[-1] if 'export' in name else ''} "
-                        f"| {getattr(job.get_status(), 'value', job.get_status())} | {f'{seconds:.1f}' if seconds is not None else '—'} |")
+                        f"| {state} | {f'{seconds:.1f}' if seconds is not None else '—'} |")
         db.session.remove()
         db.engine.dispose()
     return rows
