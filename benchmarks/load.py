@@ -26,6 +26,7 @@ PORT = 5099
 SCALES = (1, 10, 100)
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+MIXED_ALL_SCALES = bool(os.environ.get("BENCH_MIXED_ALL"))  # the mixed run at every scale, not only 1x
 # Flask-Login's strong session protection ties a session to the client's user agent.
 USER_AGENT = "masterplan-bench"
 
@@ -49,6 +50,7 @@ def prepare_database(scale: int, name: str | None = None) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
     url = f"{PG}/{name}"
+    _forget_cache()
     env = {**os.environ, "DATABASE_URL": url}
     run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], env)
     print(run([sys.executable, "-m", "benchmarks.generate", "--scale", str(scale)], env).strip())
@@ -57,7 +59,8 @@ def prepare_database(scale: int, name: str | None = None) -> str:
 
 @contextmanager
 def gunicorn(database_url: str):
-    env = {**os.environ, "DATABASE_URL": database_url, "BENCHMARK_ENDPOINTS": "1", "SECRET_KEY": "bench"}
+    env = {**os.environ, "DATABASE_URL": database_url, "BENCHMARK_ENDPOINTS": "1", "SECRET_KEY": "bench",
+           "API_WRITE_LIMIT": "100000 per second", **_redis_env()}
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{PORT}", "--log-level",
          "warning", "wsgi:app"], cwd=ROOT, env=env)
@@ -71,7 +74,38 @@ def gunicorn(database_url: str):
         yield process
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: do not hide the error that got us here
+            process.kill()
+
+
+def _redis_env() -> dict[str, str]:
+    """The benchmark's own Redis queue and cache prefix (BENCH_REDIS, default the local server)."""
+    url = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0")
+    return {"REDIS_URL": url, "JOBS_QUEUE": "bench", "CACHE_KEY_PREFIX": "bench:"} if url else {}
+
+
+def _forget_cache() -> None:
+    """A new database starts its data generations at 0: the cache of the previous one must go."""
+    url = _redis_env().get("REDIS_URL")
+    if url:
+        import redis
+
+        client = redis.Redis.from_url(url)
+        for key in client.scan_iter("bench:*"):
+            client.delete(key)
+
+
+def write_access(database_url: str, email: str) -> dict:
+    """An API token of the steering user and the measures writes go to (all of the process's adopted ones)."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    token = run([sys.executable, "-m", "flask", "--app", "wsgi", "create-token", email], env).split()[-1]
+    with psycopg.connect(database_url.replace("+psycopg", "")) as connection:
+        ids = [row[0] for row in connection.execute(
+            "SELECT id FROM measure WHERE process_id = (SELECT min(id) FROM process) "
+            "AND status IN ('adopted', 'in_progress')")]
+    return {"token": token, "ids": ",".join(map(str, ids))}
 
 
 def login(email: str, password: str) -> str:
@@ -87,10 +121,15 @@ def login(email: str, password: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def wrk(path: str, cookie: str) -> dict[str, float]:
+def wrk(path: str, cookie: str, mixed: dict | None = None) -> dict[str, float]:
+    """wrk on one page; with `mixed` ({"token", "ids"}) one request in ten is a write (benchmarks/mixed.lua)."""
     check_ok(path, cookie)
-    output = run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", f"Cookie: {cookie}",
-                  "-H", f"User-Agent: {USER_AGENT}", f"http://127.0.0.1:{PORT}{path}"])
+    script, env = [], None
+    if mixed is not None:
+        script = ["-s", str(ROOT / "benchmarks" / "mixed.lua")]
+        env = {**os.environ, "MIXED_PATH": path, "MIXED_TOKEN": mixed["token"], "MIXED_IDS": mixed["ids"]}
+    output = run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *script, "-H", f"Cookie: {cookie}",
+                  "-H", f"User-Agent: {USER_AGENT}", f"http://127.0.0.1:{PORT}{path}"], env)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
 
@@ -160,10 +199,15 @@ def measure_scale(scale: int) -> dict:
         for name, path in pages.items():
             wrk(path, cookie)  # warm-up
             results[name] = wrk(path, cookie)
+        mixed = {}
+        if scale == 1 or MIXED_ALL_SCALES:
+            access = write_access(database_url, email)
+            for name, path in pages.items():
+                mixed[name] = wrk(path, cookie, access)
         memory = worker_memory_mb(master)
         in_browser = browser.measure(f"http://127.0.0.1:{PORT}", pages["public progress"]) \
             if scale == 1 and "public progress" in pages else None
-    return {"results": results, "memory_mb": memory, "browser": in_browser}
+    return {"results": results, "mixed": mixed, "memory_mb": memory, "browser": in_browser}
 
 
 def main() -> None:
@@ -177,8 +221,17 @@ def main() -> None:
         DURATION = "3s"
     run([sys.executable, "-m", "whitenoise.compress", "--quiet", "static"])  # as `make install` does
     measured = {scale: measure_scale(scale) for scale in scales}
+    worker = worker_timings(scales)
     exports = export_timings(scales)
-    write_results(measured, exports)
+    write_results(measured, exports, worker)
+
+
+def worker_timings(scales) -> str:
+    """PDF and DOCX of a frozen version rendered by `flask worker` (benchmarks/worker_exports.py)."""
+    if not os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/0"):
+        return ""
+    return run([sys.executable, "-m", "benchmarks.worker_exports", *(f"{PG}/tracker_bench_{s}x" for s in scales)],
+               {**os.environ, **_redis_env()}).strip()
 
 
 def export_timings(scales) -> str:
@@ -189,7 +242,7 @@ def export_timings(scales) -> str:
     return table.strip()
 
 
-def write_results(measured: dict, exports: str) -> None:
+def write_results(measured: dict, exports: str, worker: str = "") -> None:
     lines = [
         "# Benchmark results",
         "",
@@ -197,6 +250,7 @@ def write_results(measured: dict, exports: str) -> None:
         f"{_memory_gb():.0f} GiB, Python {platform.python_version()}, {_versions()}.",
         f"gunicorn 2 sync workers, PostgreSQL on the same machine, wrk -t2 -c{CONNECTIONS} -d{DURATION} on loopback.",
         "Absolute numbers on shared 2-core machines are noisy; the ratios within one run are what counts.",
+        f"Load average when the run ended: {os.getloadavg()[0]:.1f} (other work on the machine lowers every number).",
         "",
     ]
     one_x = measured.get(1, {}).get("results", {})
@@ -213,6 +267,15 @@ def write_results(measured: dict, exports: str) -> None:
                 f"| {r['rps'] / bare:.0%} | {r['rps'] / fortunes:.0%} | {f'{own:.0%}' if own else '—'} "
                 f"| {r['errors']} |")
         lines.append("")
+        if data.get("mixed"):
+            lines += [f"### {scale}x mixed: 1 request in 10 writes a progress report on a random measure (API)", "",
+                      "| page | req/s (all) | p50 ms | p99 ms | vs fortunes | errors |", "|---|---|---|---|---|---|"]
+            for name, r in data["mixed"].items():
+                lines.append(f"| {name} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['rps'] / fortunes:.0%} "
+                             f"| {r['errors']} |")
+            lines.append("")
+    if worker:
+        lines += ["## Exports rendered by the worker (benchmarks/worker_exports.py)", "", worker, ""]
     if measured.get(1, {}).get("browser"):
         lines += [browser.markdown(measured[1]["browser"])]
     if exports:

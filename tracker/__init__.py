@@ -19,6 +19,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     forms.install()
     extensions.init_app(app)
+
+    from tracker import caching, jobs
+
+    jobs.init_app(app)
+    caching.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -36,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from tracker.goals.views import bp as goals_bp
     from tracker.hubs.views import bp as hubs_bp
     from tracker.implementation.views import bp as implementation_bp
+    from tracker.jobs.views import bp as jobs_bp
     from tracker.mail.views import bp as mail_bp
     from tracker.measures.views import bp as measures_bp
     from tracker.organizations.views import bp as organizations_bp
@@ -50,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in (public_bp, accounts_bp, admin_bp, processes_bp, hubs_bp, sessions_bp,
                       organizations_bp, measures_bp, privacy_bp, attendance_bp, plan_bp, registration_bp,
-                      goals_bp, implementation_bp, prioritisation_bp, charts_bp, mail_bp, room_bp):
+                      goals_bp, implementation_bp, prioritisation_bp, charts_bp, mail_bp, room_bp, jobs_bp):
         app.register_blueprint(blueprint)
 
     from tracker.api.views import bp as api_bp

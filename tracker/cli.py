@@ -17,6 +17,7 @@ from tracker.errors import AppError
 from tracker.extensions import db
 from tracker.hubs.models import Hub
 from tracker.implementation.reminders import remind_milestones_command
+from tracker.jobs.cli import worker_command
 from tracker.mail.views import queue_digests_command, queue_reminders_command, send_mail_command
 from tracker.organizations.services import organization_named
 from tracker.permissions import SYSTEM
@@ -113,5 +114,5 @@ def list_users_command() -> None:
 def register_commands(app: Flask) -> None:
     for command in (seed_demo_command, create_user_command, set_password_command, list_users_command,
                     translations, backup_command, restore_command, create_token_command, send_mail_command,
-                    queue_reminders_command, queue_digests_command, remind_milestones_command):
+                    queue_reminders_command, queue_digests_command, remind_milestones_command, worker_command):
         app.cli.add_command(command)

@@ -83,6 +83,10 @@ ENV_SETTINGS = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "REDIS_URL": ("REDIS_URL", str),
+    "JOBS_QUEUE": ("JOBS_QUEUE", str),  # installations sharing one Redis each use a queue of their own
+    "CACHE_KEY_PREFIX": ("CACHE_KEY_PREFIX", str),  # … and a cache prefix of their own
+    "PLAN_SYNC_EXPORT_LIMIT": ("PLAN_SYNC_EXPORT_LIMIT", int),
+    "PLAN_CHART_IMAGES": ("PLAN_CHART_IMAGES", lambda v: v.lower() in {"1", "true", "yes"}),
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),
     "BABEL_DEFAULT_LOCALE": ("BABEL_DEFAULT_LOCALE", str),

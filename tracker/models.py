@@ -4,6 +4,7 @@ from tracker.accounts.models import Role, User  # noqa: F401
 from tracker.api.models import ApiToken  # noqa: F401
 from tracker.attendance.models import ImportBatch  # noqa: F401
 from tracker.audit.models import AuditEvent  # noqa: F401
+from tracker.caching.models import DataGeneration  # noqa: F401
 from tracker.goals.models import GuidingGoal  # noqa: F401
 from tracker.hubs.models import Hub, HubMembership  # noqa: F401
 from tracker.implementation.models import Indicator, IndicatorValue, Milestone, ProgressUpdate  # noqa: F401

@@ -11,7 +11,17 @@
     window.fetch(statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (status) {
+        var bar = box.querySelector("progress");
+        if (bar && typeof status.progress === "number") {
+          bar.value = Math.round(status.progress * 100);
+          bar.textContent = bar.value + " %";
+        }
         if (status.ready) { window.location.assign(readyUrl); return; }
+        if (status.failed) {
+          var failed = box.querySelector(".plan-preparing__failed");
+          if (failed) { failed.hidden = false; }
+          return;
+        }
         if (attempts < 120) { window.setTimeout(check, 2500); }
       })
       .catch(function () { if (attempts < 120) { window.setTimeout(check, 5000); } });

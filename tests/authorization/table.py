@@ -437,6 +437,7 @@ row("mail.preferences", "POST", {}, USERS, lambda o: {"invitation": "1"})
 get("mail.outbox", {}, ADMIN)
 get("mail.show_mail", {"mail_id": "mail"}, ADMIN)
 row("mail.retry", "POST", {"mail_id": "mail"}, ADMIN, lambda o: {})
+get("jobs.index", {}, ADMIN)
 
 # --- the plan ------------------------------------------------------------------------------------------------
 VERSION = {"version_id": "review"}

@@ -39,3 +39,29 @@ def test_the_twin_ranks_in_the_top_three(world, idea, twin):
     db.session.commit()
     ranked = [m.title for m, _score in similar_measures(target, limit=3, minimum=0)]
     assert twin in ranked, ranked
+
+
+def test_all_pairs_at_once_score_as_each_pair_alone():
+    """The consolidation page scores every pair with process.cdist and a stem index (issue 20: 1,850
+    ideas in under two seconds); it must find the same pairs with the same scores as `similarity`."""
+    import random
+
+    from tracker.measures.duplicates import normalise, similar_pairs, similarity
+
+    vocabulary = ["Randzeitenbetreuung", "Kita", "Ausbildung", "Azubi", "Ticket", "Gründerzentrum", "Kanal",
+                  "Hafen", "Radweg", "Lastenrad", "Handwerk", "Fachkräfte", "Börse", "Innovation", "Breitband",
+                  "Gewerbegebiet", "Flächen", "Wasserstoff", "Quartier", "Innenstadt", "Leerstand", "Einzelhandel",
+                  "Tourismus", "Coworking", "Bahnhof", "Betreuung", "Netzwerk"]
+    chance = random.Random(20)
+
+    def idea() -> list[str]:
+        title = " ".join(chance.sample(vocabulary, chance.randint(1, 4)))
+        return normalise(f"{title} {title} {' '.join(chance.sample(vocabulary, chance.randint(0, 6)))}")
+
+    words = [idea() for _ in range(80)] + [[], normalise("der die das")]
+    expected = sorted(((i, j, round(similarity(words[i], words[j]), 1)) for i in range(len(words))
+                       for j in range(i + 1, len(words)) if similarity(words[i], words[j]) >= 55),
+                      key=lambda triple: -triple[2])
+    found = similar_pairs(words, minimum=55, limit=10_000)
+    assert [(i, j) for i, j, _s in found] == [(i, j) for i, j, _s in expected]
+    assert all(abs(a[2] - b[2]) <= 0.05 for a, b in zip(found, expected, strict=True))

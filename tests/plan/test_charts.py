@@ -57,6 +57,20 @@ def test_freezing_renders_the_charts_once_and_keeps_them(client, login, world, p
     assert renderer == [len(drawn)]  # exports of the version reuse the kept images
 
 
+def test_a_large_plans_charts_are_drawn_by_the_job_queue_after_the_freeze_commits(app, world, plan, renderer):
+    from tracker.plan import jobs
+
+    app.config["PLAN_SYNC_EXPORT_LIMIT"] = 0  # every plan counts as large
+    version = versions.freeze(world.process, "Entwurf", by=world.steering)
+    jobs.wait()
+    assert renderer == [] and versions.chart_images(version) == {}  # not in the request, not before the commit
+    db.session.commit()
+    jobs.wait()
+    drawn = [key for key in charts.DOCUMENT_CHARTS if key != "milestones"]  # the plan world has no milestones
+    assert renderer == [len(drawn)]
+    assert set(versions.chart_images(version)) == set(drawn)
+
+
 def test_without_a_browser_documents_show_the_table_with_a_note_and_pages_draw_the_chart(
         client, login, world, plan, monkeypatch):
     monkeypatch.setattr(charts, "render_images", lambda figures, formats: [None] * len(figures))  # as without Chromium

@@ -41,4 +41,7 @@ def restore_command(path: Path, yes: bool) -> None:
     except services.BackupError as error:
         raise click.ClickException(str(error)) from error
     rows = sum(count for count, _ in restored.values())
+    from tracker.caching import cache
+
+    cache.clear()  # the restored data generations may repeat numbers the cache holds pages for
     click.echo(f"Restored {path} ({rows} rows in {len(restored)} tables, verified).")

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from tracker import caching
 from tracker.attendance.services import totals
 from tracker.charts import aggregates, catalogue
 from tracker.extensions import db
@@ -40,6 +41,7 @@ def _language() -> str:
 
 def _charts(process: Process, keys, **arguments) -> list[dict]:
     return [catalogue.chart(key, process, _language(), **arguments) for key in keys]
+ALL_AREAS = (caching.MEASURES, caching.SESSIONS, caching.PLAN, caching.PEOPLE)
 
 
 def _today():
@@ -50,11 +52,13 @@ def _today():
 @login_required
 def process_dashboard(process_id: int):
     process = load(Process, process_id, is_internal)
-    return render_template(
-        "charts/process_dashboard.html", process=process, figures_=processes.figures(process),
+    body = caching.fragment("process-dashboard", lambda: render_template(
+        "charts/_process_dashboard.html", process=process, figures_=processes.figures(process),
         charts=_charts(process, catalogue.PROCESS_CHARTS),
         stale=implementation.stale_measures(process, days=90, today=_today())[:10],
-        overdue=implementation.overdue_milestones(process, today=_today())[:10])
+        overdue=implementation.overdue_milestones(process, today=_today())[:10]),
+        process_id=process.id, areas=ALL_AREAS, visibility=caching.INTERNAL, vary=(_today(),))
+    return render_template("charts/process_dashboard.html", process=process, body=body)
 
 
 def _may_see_hub(user, hub: Hub) -> bool:
@@ -103,6 +107,12 @@ def start():
 def public_progress(process_id: int):
     """The published plan's measures by guiding goal with traffic light and percent; nothing personal."""
     process = load(Process, process_id)
+    body = caching.fragment("public-progress", lambda: _public_progress(process), process_id=process.id,
+                            areas=(caching.MEASURES, caching.PLAN), visibility=caching.PUBLIC)
+    return render_template("charts/public_progress.html", process=process, body=body)
+
+
+def _public_progress(process: Process) -> str:
     version = approved_version(process)
     if version is not None:
         ids = [m["id"] for chapter in version.content.get("chapters", []) for m in chapter.get("measures", [])]
@@ -115,7 +125,7 @@ def public_progress(process_id: int):
                                .order_by(GuidingGoal.number)).all()
     by_goal = {g.id: sorted([m for m in measures if m.primary_goal_id == g.id],
                             key=lambda m: (not m.is_focus_project, m.id)) for g in goals}
-    return render_template("charts/public_progress.html", process=process, version=version, goals=goals,
+    return render_template("charts/_public_progress.html", process=process, version=version, goals=goals,
                            by_goal=by_goal, latest=latest,
                            focus=[m for m in measures if m.is_focus_project],
                            charts=_charts(process, PUBLIC_CHARTS))

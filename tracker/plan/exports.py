@@ -94,14 +94,19 @@ def kept_export(version: PlanVersion, fmt: str) -> bytes | None:
     return kept.data if kept is not None else None
 
 
-def export_version(version: PlanVersion, fmt: str) -> bytes:
-    """A version's export; PDF and DOCX are rendered once per status and kept with the version."""
+def export_version(version: PlanVersion, fmt: str, progress=None) -> bytes:
+    """A version's export; PDF and DOCX are rendered once per status and kept with the version.
+
+    `progress(done, total, label)` hears of each step (the export job's progress bar)."""
+    progress = progress or (lambda *_args: None)
     if fmt in CACHED_FORMATS:
         kept = kept_export(version, fmt)
         if kept is not None:
             return kept
-    data = render_document(version.content, fmt, marked=version.status in DRAFT_STATUSES,
-                           images=chart_images(version))
+    images = chart_images(version)
+    progress(1, 4, "charts")
+    data = render_document(version.content, fmt, marked=version.status in DRAFT_STATUSES, images=images)
+    progress(3, 4, "rendered")
     if fmt in CACHED_FORMATS:
         _keep(PlanVersionFile(plan_version_id=version.id, name=_export_name(version, fmt),
                               media_type=media_type(fmt), data=data))

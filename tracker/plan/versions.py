@@ -72,13 +72,23 @@ def freeze(process: Process, label: str, *, by, kind: str = generator.PLAN) -> P
                           content_hash=content_hash(content), created_by=acting_user(by))
     db.session.add(version)
     db.session.flush()
-    images = charts.render(content["charts"], document_locale(content))
-    for key, data in images.items():
-        db.session.add(PlanVersionFile(plan_version_id=version.id, name=CHART_FILE.format(key=key),
-                                       media_type="image/png", data=data))
+    from tracker.plan import jobs  # (jobs → exports → versions)
+
+    if jobs.needs_background(content):  # a large plan's charts are drawn by the job queue, not this request
+        jobs.render_charts_after_commit(version)
+    else:
+        keep_chart_images(version)
     record("create", version, by=by, summary=f"plan version “{label}”")
     plan_version_frozen.send(version, by=by)
     return version
+
+
+def keep_chart_images(version: PlanVersion) -> None:
+    """Render the version's charts (a browser start) and keep them with it."""
+    images = charts.render(version.content["charts"], document_locale(version.content))
+    for key, data in images.items():
+        db.session.add(PlanVersionFile(plan_version_id=version.id, name=CHART_FILE.format(key=key),
+                                       media_type="image/png", data=data))
 
 
 def _set_status(version: PlanVersion, to: PlanStatus, *, by, **fields) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker import caching
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
@@ -20,6 +23,7 @@ from tracker.plan.permissions import can_edit_version, can_read_plan, can_read_p
 from tracker.processes.models import Process
 
 bp = Blueprint("plan", __name__)
+DRAFT_AREAS = (caching.MEASURES, caching.SESSIONS, caching.PLAN, caching.PEOPLE)  # the draft shows them all
 PUBLIC_FORMATS = ("pdf", "md", "docx", "html")  # the published plan's downloads (no CSV of the measures)
 
 
@@ -60,10 +64,15 @@ def _live(process: Process, kind: str, freeze_form: FreezeForm | None = None):
         data = exports.export_draft(process, fmt, kind)
         return _send(data, fmt, exports.filename({"title": {"process": process.name}, "kind": kind}, fmt))
     editable = kind == generator.PLAN and versions.freeze.allowed(current_user, process)
-    return render_template("plan/draft.html", process=process, kind=kind, editable=editable,
-                           freeze_form=(freeze_form or FreezeForm()) if editable else None,
-                           **render.html_context(generator.build(process, kind), marked=kind == generator.PLAN,
-                                                interactive=True))
+    # The document and its rendering are the same for every internal reader until the records change.
+    keyed = {"process_id": process.id, "areas": DRAFT_AREAS, "visibility": caching.INTERNAL,
+             "vary": (date.today(),)}
+    doc = caching.cached(f"plan-doc-{kind}", lambda: generator.build(process, kind), **keyed)
+    context = render.html_context(doc, marked=kind == generator.PLAN, interactive=True)
+    document = caching.fragment(f"plan-document-{kind}", lambda: render_template(
+        "plan/_document.html", process=process, kind=kind, **context), **keyed)
+    return render_template("plan/draft.html", process=process, kind=kind, editable=editable, document=document,
+                           freeze_form=(freeze_form or FreezeForm()) if editable else None, **context)
 
 
 # --- free texts -----------------------------------------------------------------------------------
@@ -192,7 +201,10 @@ def export_status(version_id: int, fmt: str):
     if fmt not in exports.CACHED_FORMATS:
         raise NotFound()
     ready = exports.kept_export(version, fmt) is not None
-    return {"ready": ready, "running": jobs.is_running(version.id, fmt)}
+    job = jobs.status(version.id, fmt)
+    return {"ready": ready, "running": job is not None and job.active,
+            "failed": not ready and job is not None and job.state == "failed",
+            "progress": 1.0 if ready else round(job.fraction, 2) if job is not None else 0.0}
 
 
 @bp.get("/plan/versions/<int:version_id>/charts/<key>.png")

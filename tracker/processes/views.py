@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from tracker import caching
 from tracker.accounts.models import User
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
@@ -49,13 +50,16 @@ def overview(process_id: int):
         process=process,
         editable=editable,
         setup_steps=steps if not all(step.done for step in steps) else [],
-        figures=services.figures(process),
+        figures=caching.cached("process-figures", lambda: services.figures(process), process_id=process.id,
+                               areas=(caching.MEASURES, caching.SESSIONS, caching.PEOPLE), visibility=caching.MEMBERS),
         timeline=services.phase_timeline(process),
         phase_dates=services.phase_dates(process),
-        hubs=queries.hubs_with_leads(process),
-        members=queries.members_by_hub(process),
-        session_counts=queries.session_counts_by_hub(process),
-        measure_counts=queries.measure_counts_by_hub(process),
+        hub_table=caching.fragment("process-hubs", lambda: render_template(
+            "processes/_hub_table.html", hubs=queries.hubs_with_leads(process),
+            members=queries.members_by_hub(process), session_counts=queries.session_counts_by_hub(process),
+            measure_counts=queries.measure_counts_by_hub(process)),
+            process_id=process.id, areas=(caching.MEASURES, caching.SESSIONS, caching.PEOPLE),
+            visibility=caching.MEMBERS),
         next_sessions=next_sessions,
         lineage=queries.lineage(process),
         carried=queries.carried_over(process),

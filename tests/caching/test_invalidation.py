@@ -1,0 +1,152 @@
+"""Every write service makes the next request show the change, on another app instance that shares the
+cache (Redis): the data generations are raised in the write's own transaction, not by views."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from tests import factories
+from tests.jobs.conftest import REDIS_URL, redis_available
+from tracker import caching
+from tracker.attendance import services as attendance
+from tracker.caching import generations
+from tracker.extensions import db
+from tracker.goals import services as goals
+from tracker.implementation import services as implementation
+from tracker.implementation.models import Light
+from tracker.measures import services as measures
+from tracker.organizations import services as organizations
+from tracker.plan import versions
+from tracker.sessions import services as sessions
+from tracker.sessions.models import AttendanceStatus, SessionKind
+
+
+@pytest.fixture
+def app_config(app_config):
+    if not redis_available():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return {**app_config, "REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex[:10]}:",
+            "PLAN_CHART_IMAGES": False}
+
+
+def rename_measure(w, p):
+    measures.update(p.focus, by=w.steering, expected_version=p.focus.version, title="Gründerzentrum am Hafen")
+    return "Gründerzentrum am Hafen"
+
+
+def report_progress(w, p):
+    implementation.report_progress(p.in_progress, on=date.today(), percent=42, light=Light.YELLOW, by=w.steering)
+    return "42"
+
+
+def rename_goal(w, p):
+    goals.update(p.goal_2, expected_version=p.goal_2.version, by=w.steering, title="Oberhausen bildet aus")
+    return "Oberhausen bildet aus"
+
+
+def propose_idea(w, p):
+    measures.propose(w.process, by=w.company_a, title="Lastenräder für Handwerker", hub=w.hub_a)
+    return "Lastenräder für Handwerker"
+
+
+def rename_organisation(w, p):
+    org = w.partner
+    organizations.update_organization(org, by=w.admin, expected_version=org.version, name="Stadtwerke Neu",
+                                      type=org.type, sector=org.sector, size_class=org.size_class,
+                                      website=org.website, consents_to_be_named=True)
+    return "Stadtwerke Neu"
+
+
+def rename_member(w, p):
+    org = w.org_a  # a member of hub A
+    organizations.update_organization(org, by=w.admin, expected_version=org.version, name="Alpha Hafen GmbH",
+                                      type=org.type, sector=org.sector, size_class=org.size_class,
+                                      website=org.website, consents_to_be_named=True)
+    return "Alpha Hafen GmbH"
+
+
+def schedule_session(w, p):
+    start = datetime.combine(date.today() + timedelta(days=3), datetime.min.time()) + timedelta(hours=10)
+    sessions.schedule(w.process, by=w.steering, hub=w.hub_b, kind=SessionKind.WORKSHOP, title="Werkstatt Hafen",
+                      starts_at=start, ends_at=start + timedelta(hours=2))
+    return None  # the dashboard's figures and charts change
+
+
+def record_attendance(w, p):
+    attendance.record(w.session_b, [(w.company_b.person, AttendanceStatus.ATTENDED)], by=w.steering)
+    return None
+
+
+def write_foreword(w, p):
+    versions.save_text(w.process, expected_version=w.process.version, by=w.steering, foreword="Ein Hafen für alle.")
+    return "Ein Hafen für alle."
+
+
+PUBLIC_PROGRESS, DASHBOARD, DRAFT = "/p/{pid}/progress", "/processes/{pid}/dashboard", "/processes/{pid}/plan"
+OVERVIEW = "/processes/{pid}"
+CASES = [  # (write service, the page that shows it, who reads it)
+    (rename_measure, PUBLIC_PROGRESS, None),
+    (report_progress, PUBLIC_PROGRESS, None),
+    (rename_goal, PUBLIC_PROGRESS, None),
+    (rename_measure, DRAFT, "steering"),
+    (propose_idea, DRAFT, "steering"),
+    (rename_organisation, DRAFT, "steering"),
+    (write_foreword, DRAFT, "steering"),
+    (propose_idea, DASHBOARD, "steering"),
+    (schedule_session, DASHBOARD, "steering"),
+    (record_attendance, DASHBOARD, "steering"),
+    (propose_idea, OVERVIEW, "company_a"),
+    (schedule_session, OVERVIEW, "company_a"),
+    (rename_member, OVERVIEW, "company_a"),
+]
+COUNTS_ONLY = {(DASHBOARD, propose_idea), (OVERVIEW, propose_idea)}  # a count changes, no title shows
+
+
+def without_tokens(response) -> str:
+    """The page without its CSRF tokens (signed anew on every request)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(("write", "page", "reader"), CASES,
+                         ids=[f"{w.__name__}-{p.split('/')[-1].strip('{}')}" for w, p, _r in CASES])
+def test_a_write_shows_on_the_next_request_of_another_server(app, make_app, world, plan, write, page, reader):
+    other = make_app()  # a second app server: its own process memory, the same database and Redis
+    client = other.test_client()
+    if reader:
+        client.post("/login", data={"email": getattr(world, reader).email, "password": factories.PASSWORD})
+    url = page.format(pid=world.process.id)
+    response = client.get(url)
+    assert response.status_code == 200
+    before = without_tokens(response)
+    assert without_tokens(client.get(url)) == before  # the same page again (from the cache)
+
+    expected = write(world, plan)
+    db.session.commit()
+
+    after = without_tokens(client.get(url))
+    assert after != before
+    if expected and (page, write) not in COUNTS_ONLY:
+        assert expected in after
+
+
+def test_the_cache_is_shared_and_a_read_raises_nothing(app, make_app, world, plan):
+    other = make_app()
+    url = PUBLIC_PROGRESS.format(pid=world.process.id)
+    app.test_client().get(url)
+    counters = generations.current(db.session, world.process.id, (caching.MEASURES, caching.PLAN))
+    other.test_client().get(url)
+    assert generations.current(db.session, world.process.id, (caching.MEASURES, caching.PLAN)) == counters
+    with other.app_context():
+        assert any(caching.cache.cache._write_client.scan_iter(f"{other.config['CACHE_KEY_PREFIX']}html:*"))
+
+
+def test_every_table_is_mapped_to_areas_or_ignored(app):
+    """A new model must say which cached pages it changes (association tables change through the
+    collections of the objects that own them, which are then dirty)."""
+    mapped = {mapper.local_table.name for mapper in db.Model.registry.mappers}
+    unmapped = mapped - set(generations.AREAS) - generations.IGNORED
+    assert not unmapped, f"say which area these tables belong to (tracker/caching/generations.py): {unmapped}"
