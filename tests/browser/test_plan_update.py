@@ -8,7 +8,6 @@ import pytest
 
 from tests import factories
 from tests.browser.conftest import log_in, screenshot
-from tracker.accounts.models import Role
 from tracker.extensions import db
 from tracker.plan import versions
 from tracker.processes.models import Process
@@ -34,7 +33,7 @@ def _lineage_link(tab, which: str, name: str):
 
 
 def test_approve_update_and_reach_both_plans_and_their_tracking(page, browser, live_server, world, plan):
-    reviewers = [factories.user(Role.STEERING, organization=world.partner, name=f"Rita Review-{n}")
+    reviewers = [factories.make_steering(world.process, organization=world.partner, name=f"Rita Review-{n}")
                  for n in (1, 2)]
     version = versions.freeze(world.process, "Masterplan 2019", by=world.steering)
     versions.submit(version, by=world.steering)

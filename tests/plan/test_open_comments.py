@@ -1,7 +1,6 @@
 """Issue 18, item 4: open review comments are resolved before approving, or the approver overrides with a reason."""
 
 from tests import factories
-from tracker.accounts.models import Role
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.plan import review, versions
@@ -10,8 +9,8 @@ from tracker.plan.models import PlanStatus
 
 def test_open_comments_block_an_approval_unless_overridden_with_a_reason(client, login, world, plan, bearer):
     world.process.approvals_needed = 2
-    second = factories.user(Role.STEERING, organization=world.partner, name="Sina Steering-2")
-    third = factories.user(Role.STEERING, organization=world.partner, name="Tom Steering-3")
+    second = factories.make_steering(world.process, organization=world.partner, name="Sina Steering-2")
+    third = factories.make_steering(world.process, organization=world.partner, name="Tom Steering-3")
     version = versions.freeze(world.process, "Entwurf", by=world.steering)
     versions.submit(version, by=world.steering)
     review.add_comment(version, "goal-1", "Bitte schärfen", by=world.steering)

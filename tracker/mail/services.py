@@ -157,6 +157,9 @@ def _message(mail: OutboxMail) -> EmailMessage:
         method = b"CANCEL" if b"METHOD:CANCEL" in mail.ics else b"REQUEST"
         message.add_attachment(mail.ics, maintype="text", subtype="calendar", filename="einladung.ics",
                                params={"method": method.decode()})
+    # Headers fold only beyond RFC 5322's hard limit: Python's folding of encoded words (3.11) drops the space
+    # at the fold, so a long German subject would arrive as "GemeinsameMaßnahme".
+    message.policy = message.policy.clone(max_line_length=998)
     return message
 
 
