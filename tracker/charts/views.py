@@ -67,7 +67,8 @@ def hub_dashboard(hub_id: int):
 @login_required
 def start():
     """Where a person lands after logging in: their hub, next sessions, open action items, proposals."""
-    process = chosen_process(current_user, session.get("process_id"))
+    mine = roles_by_process(current_user)
+    process = chosen_process(current_user, session.get("process_id"), mine)
     if process is None:
         return render_template("public/empty.html")
     membership = current_membership(current_user.organization, process) if current_user.organization else None
@@ -82,7 +83,7 @@ def start():
     ).order_by(Measure.updated_at.desc()).limit(20)).all()
     return render_template("charts/start.html", process=process, hubs=hubs, sessions=db.session.scalars(upcoming).all(),
                            items=open_action_items_of(current_user.person), proposals=proposals,
-                           figures_=processes.figures(process), my_processes=roles_by_process(current_user))
+                           figures_=processes.figures(process), my_processes=mine)
 
 
 @bp.get("/p/<int:process_id>/progress")
