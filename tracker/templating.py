@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, g, request, session
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_login import current_user
 
@@ -16,6 +16,13 @@ from tracker.processes.queries import chosen_process, roles_by_process
 
 def _hours(value: float | None) -> str:
     return format_decimal(round(value or 0, 1), format="#,##0.#")
+
+
+def _my_processes() -> list:
+    """The processes the current user holds a role in, once per request (the switcher and the nav both ask)."""
+    if "my_processes" not in g:
+        g.my_processes = roles_by_process(current_user) if current_user.is_authenticated else []
+    return g.my_processes
 
 
 def init_app(app: Flask) -> None:
@@ -45,8 +52,8 @@ def init_app(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "request_path": request.path,
             # Called only by pages that have no process of their own: the one picked with the switcher.
-            "nav_process": lambda: chosen_process(current_user, session.get("process_id"))
+            "nav_process": lambda: chosen_process(current_user, session.get("process_id"), _my_processes())
             if current_user.is_authenticated else None,
             # The switcher's choices: the processes the user holds a role in.
-            "nav_processes": lambda: roles_by_process(current_user) if current_user.is_authenticated else [],
+            "nav_processes": _my_processes,
         }

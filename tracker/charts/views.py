@@ -82,7 +82,8 @@ def hub_dashboard(hub_id: int):
 @login_required
 def start():
     """Where a person lands after logging in: their hub, next sessions, open action items, proposals."""
-    process = chosen_process(current_user, session.get("process_id"))
+    my_processes = roles_by_process(current_user)
+    process = chosen_process(current_user, session.get("process_id"), my_processes)
     if process is None:
         return render_template("public/empty.html")
     membership = current_membership(current_user.organization, process) if current_user.organization else None
@@ -100,7 +101,7 @@ def start():
         .order_by(MeasureTransition.at.desc(), MeasureTransition.id.desc()).limit(ACTIVITY)).all()
     return render_template("charts/start.html", process=process, hubs=hubs, sessions=db.session.scalars(upcoming).all(),
                            items=open_action_items_of(current_user.person), proposals=proposals, activity=activity,
-                           figures_=processes.figures(process), my_processes=roles_by_process(current_user))
+                           figures_=processes.figures(process), my_processes=my_processes)
 
 
 @bp.get("/p/<int:process_id>/progress")

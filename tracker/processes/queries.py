@@ -47,15 +47,16 @@ def roles_by_process(user) -> list[tuple[Process, list[Role]]]:
     return [(process, found[process.id]) for process in processes]
 
 
-def chosen_process(user, chosen_id: int | None) -> Process | None:
+def chosen_process(user, chosen_id: int | None,
+                   roles: list[tuple[Process, list[Role]]] | None = None) -> Process | None:
     """The process a user works in: the one they chose with the switcher if they hold a role in it (administrators:
     any), else the newest one they hold a role in; for someone with no role yet (a new company representative
-    choosing a hub) the newest process."""
+    choosing a hub) the newest process. `roles`: roles_by_process(user) if the caller has it already."""
     if chosen_id is not None and user.role == Role.ADMIN:
         chosen = db.session.get(Process, chosen_id)
         if chosen is not None:
             return chosen
-    mine = [process for process, _roles in roles_by_process(user)]
+    mine = [process for process, _roles in (roles_by_process(user) if roles is None else roles)]
     for process in mine:
         if process.id == chosen_id:
             return process
