@@ -76,7 +76,8 @@ def test_the_printable_page_is_in_the_plans_language_for_hyphenation(client, log
 
 
 def test_the_process_wide_row_of_the_hub_chart_is_named(client, login, world, plan):
-    factories.session(world.process, None, title="Auftaktveranstaltung")
+    kickoff = factories.session(world.process, None, title="Auftaktveranstaltung")
+    factories.attendance(kickoff, world.company_a.person)
     db.session.commit()
     login(world.steering)
     text = client.get(f"/processes/{world.process.id}/plan?format=md").get_data(as_text=True)
