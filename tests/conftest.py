@@ -81,6 +81,8 @@ def base_config(database_url: str) -> dict:
         "PASSWORD_TIME_COST": 1,
         "PASSWORD_MEMORY_COST": 1024,
         "SERVER_NAME": "localhost",
+        # No browser per frozen version (8 charts at 2x): the tests of chart images turn it on.
+        "PLAN_CHART_IMAGES": False,
     }
 
 

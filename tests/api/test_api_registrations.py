@@ -93,7 +93,7 @@ def test_the_admin_approves_lists_by_status_and_event_and_invites_a_delegate(cli
         first.id]
     assert client.get("/api/v1/registrations?status=maybe", headers=headers).status_code == 400
     counts = client.get("/api/v1/registrations/events", headers=headers).json["items"]
-    assert counts == [{"event_id": kickoff.id, "title": "Auftakt", "starts_at": "2030-09-26T16:00:00", "open": 0,
+    assert counts == [{"event_id": kickoff.id, "title": "Auftakt", "starts_at": "2030-09-26T16:00:00+02:00", "open": 0,
                        "approved": 1, "rejected": 1, "people": 2}]
     db.session.expire_all()
     people = {p.email: p for p in db.session.scalars(select(Person).where(Person.email.like("%@neu.example")))}

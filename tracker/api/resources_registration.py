@@ -5,7 +5,6 @@ checks the right (403) before it reads the body."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from flask import current_app, request
@@ -15,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.api.core import PAGE_QUERY, endpoint, paginated, referenced
-from tracker.api.schemas import Id, Name, Out, ShortText, Strict, line, lines
+from tracker.api.schemas import Id, LocalTime, Name, Out, ShortText, Strict, UtcTimestamp, line, lines
 from tracker.arguments import object_id
 from tracker.errors import Invalid
 from tracker.extensions import db, limiter
@@ -80,8 +79,8 @@ class RegistrationOut(Out):
     consent_named: bool
     consent_delegates: bool
     delegates: list[DelegateOut]
-    created_at: datetime
-    decided_at: datetime | None
+    created_at: UtcTimestamp
+    decided_at: UtcTimestamp | None
     rejection_reason: str | None
     organization_id: int | None
     person_id: int | None
@@ -91,7 +90,7 @@ class RegistrationOut(Out):
 class EventCountsOut(BaseModel):
     event_id: int | None
     title: str | None
-    starts_at: datetime | None
+    starts_at: LocalTime | None
     open: int
     approved: int
     rejected: int
