@@ -24,6 +24,7 @@ from tracker.labels import choices
 from tracker.measures.models import Measure, MeasureStatus
 from tracker.permissions import can_view_process, find, load
 from tracker.prioritisation import services
+from tracker.prioritisation.ballot_form import ballot_values
 from tracker.prioritisation.models import Method, PrioritisationRound, RoundResult, RoundStatus, RoundTally
 from tracker.processes.models import Process
 from tracker.sessions.models import Session
@@ -123,19 +124,7 @@ def show(round_id: int):
 
 
 def _parse_ballot(round_: PrioritisationRound) -> dict:
-    values = {}
-    for key, raw in request.form.items():
-        if not key.startswith("m") or not raw.strip():
-            continue
-        parts = [object_id(part) for part in key[1:].split("-")]
-        number = whole_number(raw, low=-1000, high=1000)
-        if None in parts or number is None:
-            raise Invalid(_("Please enter whole numbers."), "votes")
-        if round_.method == Method.DOTS and len(parts) == 1:
-            values[parts[0]] = number
-        elif round_.method == Method.SCORING and len(parts) == 2:
-            values[(parts[0], parts[1])] = number
-    return values
+    return ballot_values(request.form, round_.method, low=-1000)
 
 
 def _page(round_: PrioritisationRound, posted) -> dict:

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from tracker.arguments import object_id, whole_number
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound
 from tracker.extensions import db, limiter
 from tracker.permissions import load
 from tracker.prioritisation import services as prioritisation
-from tracker.prioritisation.models import Method, PrioritisationRound
+from tracker.prioritisation.ballot_form import ballot_values
+from tracker.prioritisation.models import PrioritisationRound
 from tracker.room import services
 from tracker.room.forms import CardForm, StartForm
 from tracker.room.models import CardStatus, Room, RoomCard, RoomToken
@@ -148,19 +148,7 @@ def hand_in(code: str):
 
 
 def _parse_room_ballot(round_: PrioritisationRound) -> dict:
-    values = {}
-    for key, raw in request.form.items():
-        if not key.startswith("m") or not raw.strip():
-            continue
-        parts = [object_id(part) for part in key[1:].split("-")]
-        number = whole_number(raw, low=0, high=1000)
-        if None in parts or number is None:
-            raise Invalid(_("Please enter whole numbers."), "votes")
-        if round_.method == Method.DOTS and len(parts) == 1:
-            values[parts[0]] = number
-        elif round_.method == Method.SCORING and len(parts) == 2:
-            values[(parts[0], parts[1])] = number
-    return values
+    return ballot_values(request.form, round_.method, low=0)
 
 
 @bp.post("/r/<code>/ballot")
