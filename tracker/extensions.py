@@ -41,6 +41,9 @@ def init_app(app) -> None:
     import tracker.models  # noqa: F401  (registers every table on the metadata)
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # A moving window: "5 per hour" means any hour, not one that restarts on the clock's full hour
+    # (a fixed window lets twice the limit through around the hour).
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path.rsplit("/", 1)[0] + "/migrations"))
     csrf.init_app(app)
