@@ -73,7 +73,7 @@ def test_system_summaries_written_in_german_read_in_english(app, client, login, 
     assert "phase → Consolidation" in page
     assert "plan version “Erste”" in page and "Draft → In review" in page
     assert f"registration {request.id} → A" in page and f"registration {request.id}<" in page
-    assert "40%, Needs attention" in page
+    assert "40%, Needs attention" in page and "Traffic light: Needs attention" in page
     assert "Beschäftigte: 1,234.5" in page
     leaked = [word for word in GERMAN_WORDS if word in page]
     assert not leaked
