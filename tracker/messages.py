@@ -37,7 +37,7 @@ class PluralMessage:
 
 
 def plural_message(singular: str, plural: str, count: str = "num") -> PluralMessage:
-    """For register_messages: the wording follows the count (marked for extraction like ngettext)."""
+    """For register_messages: the wording follows the count (translations_cli extracts both like ngettext)."""
     return PluralMessage(singular, plural, count)
 
 
