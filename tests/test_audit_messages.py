@@ -1,13 +1,17 @@
 """Issue 18, item 8: the audit log's system-written summaries are stored as message keys with parameters
 and read in the reader's language, whatever the language of whoever acted."""
 
+import ast
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from flask_babel import force_locale
 from sqlalchemy import select
 
+import tracker
 from tests import factories
+from tracker import messages
 from tracker.accounts import services as accounts
 from tracker.accounts.models import Role
 from tracker.audit.models import AuditEvent
@@ -137,3 +141,22 @@ def test_a_message_that_cannot_be_rendered_shows_the_stored_text(app):
         assert render(message("prioritisation.paper_tally", id=3), "paper tally 3") == "paper tally 3"
         assert render(message("no.such_key", id=3), "as stored") == "as stored"
         assert render(message("prioritisation.paper_tally", id=3, num=1)) == "paper tally 3: 1 person"
+
+
+def _message_keys_in_code() -> set[str]:
+    """Every literal key passed to tracker.messages.message() in the code (both keys of a conditional)."""
+    keys = set()
+    for path in Path(tracker.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "message" \
+                    and node.args:
+                first = node.args[0]
+                choices = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+                keys |= {c.value for c in choices if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return keys
+
+
+def test_every_message_key_written_in_the_code_is_registered(app):
+    keys = _message_keys_in_code()
+    assert {"prioritisation.paper_tally", "plan.comment_reopened", "accounts.user_changed"} <= keys
+    assert sorted(keys - set(messages._MESSAGES)) == []
