@@ -20,6 +20,8 @@ from tracker.implementation import services as implementation
 from tracker.implementation.models import Light
 from tracker.measures.models import MeasureStatus
 from tracker.messages import message, render
+from tracker.organizations import services as organizations
+from tracker.organizations.models import ConsentPurpose
 from tracker.plan import versions
 from tracker.prioritisation import services as rounds
 from tracker.prioritisation.models import Method
@@ -160,3 +162,16 @@ def test_every_message_key_written_in_the_code_is_registered(app):
     keys = _message_keys_in_code()
     assert {"prioritisation.paper_tally", "plan.comment_reopened", "accounts.user_changed"} <= keys
     assert sorted(keys - set(messages._MESSAGES)) == []
+
+
+def test_a_consent_reads_with_its_purpose_as_a_label(app, client, login, world):
+    person = world.company_a.person
+    with app.test_request_context(headers={"Accept-Language": "de"}), force_locale("de"):
+        organizations.add_consent(person, ConsentPurpose.NAMED_IN_PLAN, by=world.admin, text_version="2026-01")
+    db.session.commit()
+    login(world.admin)
+    english = _audit_page(client, "en", object_type="person")
+    assert f"person {person.id}: may be named in the plan (text version 2026-01)" in english
+    assert "Consent: may be named in the plan" in english and "named_in_plan" not in english
+    german = _audit_page(client, "de", object_type="person")
+    assert f"Person {person.id}: darf im Plan genannt werden (Textfassung 2026-01)" in german

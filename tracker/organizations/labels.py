@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from tracker.labels import register_labels
+from tracker.labels import register_fields, register_labels
 from tracker.messages import register_enum, register_messages
 from tracker.organizations.models import ConsentPurpose
 
@@ -13,3 +13,5 @@ register_messages({
     "organizations.person": _l("person %(id)s"),
     "organizations.consent": _l("person %(id)s: %(purpose)s (text version %(version)s)"),
 })
+# A recorded consent's details in the audit log (recorded on the person).
+register_fields("person", {"purpose": _l("Consent")}, {"purpose": ConsentPurpose})
