@@ -17,9 +17,9 @@ def test_failed_login_and_phase_change_are_recorded_and_searchable(app, client, 
     client.post("/logout")
     login(world.admin)
     page = client.get("/admin/audit?action=login_failed").get_data(as_text=True)
-    assert "intruder@example.org" in page and "adoption" not in page
-    page = client.get("/admin/audit?user=stefan").get_data(as_text=True)
-    assert "adoption" in page and "intruder@example.org" not in page
+    assert "intruder@example.org" in page and "Phase → Verabschiedung" not in page
+    page = client.get("/admin/audit?user=stefan").get_data(as_text=True)  # the phase as the reader's label
+    assert "Phase → Verabschiedung" in page and "intruder@example.org" not in page
 
 
 def test_only_admins_read_the_audit_log(client, world, login):

@@ -20,7 +20,8 @@ ROOT = Path(__file__).parent.parent
 PACKAGE = ROOT / "tracker"
 TEMPLATES = ROOT / "templates"
 EXTRACT_KEYWORDS = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None,
-                    "ngettext": (1, 2), "lazy_ngettext": (1, 2)}
+                    "ngettext": (1, 2), "lazy_ngettext": (1, 2),
+                    "plural_message": (1, 2)}  # tracker.messages: a system message worded by a count
 LOCALES = ["de"]
 
 

@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
+import tracker.accounts.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts import logins, throttle
 from tracker.accounts.models import Role, User
 from tracker.accounts.signals import password_reset_requested, set_password_link_created
@@ -141,7 +143,8 @@ def create_user(*, by, name: str, email: str, role: Role, password: str | None =
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
-    record("create", user, by=by, summary=f"{email} ({role.value})")
+    record("create", user, by=by, summary=f"{email} ({role.value})",
+           message=messages.message("accounts.user_created", email=email, role=messages.enum_value("role", role)))
     set_moderated_hubs(user, moderated_hubs if role == Role.MODERATOR else (), by=by)
     return user
 
@@ -173,7 +176,9 @@ def update_user(user: User, *, by, name: str, email: str, function: str | None, 
     user.is_active_account = bool(is_active)
     changes = changed_fields(user) | changed_fields(person)
     if changes:
-        record("update", user, by=by, changes=changes, summary=f"{email}: {', '.join(changes)}")
+        record("update", user, by=by, changes=changes, summary=f"{email}: {', '.join(changes)}",
+               message=messages.message("accounts.user_changed", email=email,
+                                        fields=messages.field_names("user", changes)))
     set_moderated_hubs(user, moderated_hubs if role == Role.MODERATOR else (), by=by)
 
 

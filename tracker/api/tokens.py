@@ -9,6 +9,8 @@ from contextlib import suppress
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
+import tracker.api.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts.models import User
 from tracker.api.models import ApiToken
 from tracker.audit.services import record
@@ -31,7 +33,8 @@ def create_token(user: User, name: str, *, by=None) -> str:
     api_token = ApiToken(user=user, name=single_line(name)[:100] or "API", prefix=token[:12], token_hash=_hash(token))
     db.session.add(api_token)
     db.session.flush()
-    record("create", api_token, by=by or user, summary=f"API token {api_token.prefix}… for user {user.id}")
+    record("create", api_token, by=by or user, summary=f"API token {api_token.prefix}… for user {user.id}",
+           message=messages.message("api.token_created", prefix=api_token.prefix, user=user.id))
     return token
 
 
@@ -64,4 +67,5 @@ def owns_token(user, api_token: ApiToken) -> bool:
 def revoke(api_token: ApiToken, *, by) -> None:
     if api_token.revoked_at is None:
         api_token.revoked_at = utcnow()
-        record("revoke", api_token, by=by, summary=f"API token {api_token.prefix}…")
+        record("revoke", api_token, by=by, summary=f"API token {api_token.prefix}…",
+               message=messages.message("api.token", prefix=api_token.prefix))

@@ -25,6 +25,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+import tracker.attendance.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.attendance import services as attendance
 from tracker.attendance.models import ImportBatch, ImportStatus
 from tracker.attendance.services import can_keep_attendance, normalise_email
@@ -308,5 +310,6 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
     batch.imported_at = utcnow()
     batch.rows = rows
     record("import", batch, by=by, summary=f"{len(rows)} rows from {batch.filename}",
+           message=messages.message("attendance.imported_rows", num=messages.decimal(len(rows)), file=batch.filename),
            changes={"session_id": batch.session_id, "hub_id": batch.hub_id})
     return len(rows)

@@ -1,11 +1,15 @@
-"""UI labels of the attendance feature's own enums."""
+"""UI labels of the attendance feature's own enums, and the texts it writes into the audit log."""
 
 from flask_babel import lazy_gettext as _l
 
 from tracker.attendance.models import ImportStatus
 from tracker.labels import register_labels
+from tracker.messages import plural_message, register_messages
 
 register_labels([
     (ImportStatus.PENDING, _l("Waiting for confirmation")),
     (ImportStatus.IMPORTED, _l("Imported")),
 ])
+register_messages({
+    "attendance.imported_rows": plural_message("%(num)s row from %(file)s", "%(num)s rows from %(file)s"),
+})

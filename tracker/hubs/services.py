@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+import tracker.hubs.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts.models import Role, User
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
@@ -250,6 +252,7 @@ def add_delegate(membership: HubMembership, person: Person, *, by) -> None:
     if person not in membership.delegates:
         membership.delegates.append(person)
         record("update", membership, by=by, summary=f"delegate {person.id} added",
+               message=messages.message("hubs.delegate_added", person=person.id),
                changes={"delegate_added": person.id})
 
 
@@ -258,4 +261,5 @@ def remove_delegate(membership: HubMembership, person: Person, *, by) -> None:
     if person in membership.delegates:
         membership.delegates.remove(person)
         record("update", membership, by=by, summary=f"delegate {person.id} removed",
+               message=messages.message("hubs.delegate_removed", person=person.id),
                changes={"delegate_removed": person.id})

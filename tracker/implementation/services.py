@@ -16,6 +16,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
+import tracker.implementation.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
@@ -85,6 +87,8 @@ def report_progress(measure: Measure, *, on: date, percent: int, light: Light, n
     db.session.add(update)
     db.session.flush()
     record("progress", measure, by=by, summary=f"{percent} % {light.value}",
+           message=messages.message("implementation.progress", percent=messages.percentage(percent),
+                                    light=messages.enum_value("light", light)),
            changes={"percent": percent, "light": light.value, "date": on.isoformat()})
     return update
 
@@ -136,7 +140,9 @@ def set_milestone_owner(milestone: Milestone, *, organization: Organization | No
         return
     milestone.owner_organization_id, milestone.owner_person_id = after
     milestone.owner_organization, milestone.owner_person = organization, person
-    record("update", milestone, by=by, summary=f"owner → {organization.name if organization else '—'}"[:300],
+    owner = organization.name if organization else "—"
+    record("update", milestone, by=by, summary=f"owner → {owner}"[:300],
+           message=messages.message("implementation.milestone_owner", owner=owner),
            changes={"owner": [before, after]})
 
 
@@ -172,7 +178,9 @@ def add_value(indicator: Indicator, *, on: date, value: Decimal, note: str = "",
     entry = IndicatorValue(indicator_id=indicator.id, date=on, value=value, note=(note or "").strip())
     db.session.add(entry)
     db.session.flush()
-    record("create", entry, by=by, summary=f"{indicator.name}: {value}")
+    record("create", entry, by=by, summary=f"{indicator.name}: {value}",
+           message=messages.message("implementation.indicator_value", indicator=indicator.name,
+                                    value=messages.decimal(value)))
     return entry
 
 

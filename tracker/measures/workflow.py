@@ -172,8 +172,7 @@ def record_step(measure: Measure, source: MeasureStatus | None, to: MeasureStatu
                              by_id=getattr(by, "id", None) if getattr(by, "is_authenticated", False) else None)
     db.session.add(step)
     record(action, measure, by=by, summary=f"{source.value if source else '—'} → {to.value}",
-           message=messages.message("audit.status", old=messages.enum_value("measure_status", source)
-                                    if source else "—", new=messages.enum_value("measure_status", to)),
+           message=messages.status_change("measure_status", source, to),
            changes={"status": [source.value if source else None, to.value]} | ({"reason": reason} if reason else {}))
     return step
 

@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+import tracker.organizations.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts.models import Role
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
@@ -131,6 +133,11 @@ def find_or_create_organization(name: str, *, type: OrganizationType = Organizat
 
 # People -------------------------------------------------------------------------------------------
 
+def person_message(person: Person) -> dict:
+    """How the audit log names a person: by number, never by name (also used when anonymising)."""
+    return messages.message("organizations.person", id=person.id)
+
+
 def create_person(*, by, name: str, email: str | None = None, organization: Organization | None = None,
                   function: str | None = None) -> Person:
     """A new person; partners add anyone, a company representative people of their own organisation."""
@@ -145,7 +152,7 @@ def create_person(*, by, name: str, email: str | None = None, organization: Orga
     person = Person(name=name, email=email, organization=organization, function=(function or "").strip() or None)
     db.session.add(person)
     db.session.flush()
-    record("create", person, by=by, summary=f"person {person.id}")
+    record("create", person, by=by, summary=f"person {person.id}", message=person_message(person))
     return person
 
 
@@ -169,7 +176,7 @@ def find_or_create_person(name: str, email: str | None, organization: Organizati
         existing.organization = organization
         db.session.flush()
         record("update", existing, by=by, changes={"organization_id": [None, organization.id]},
-               summary=f"person {existing.id}")
+               summary=f"person {existing.id}", message=person_message(existing))
     return existing, False
 
 
@@ -185,5 +192,7 @@ def add_consent(person: Person, purpose: ConsentPurpose, *, by, text_version: st
     person.consents.append(consent)
     db.session.flush()
     record("consent", person, by=by, summary=f"person {person.id}: {purpose.value} ({consent.text_version})",
+           message=messages.message("organizations.consent", id=person.id, version=consent.text_version,
+                                    purpose=messages.enum_value("consent_purpose", purpose)),
            changes={"consent_id": consent.id, "purpose": purpose})
     return consent

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.labels import register_fields, register_labels, register_object
 from tracker.measures.models import Horizon, MeasureStatus
-from tracker.messages import register_enum, register_messages
+from tracker.messages import plural_message, register_enum, register_messages
 from tracker.plan.models import PlanStatus
 
 register_labels([
@@ -20,6 +20,14 @@ register_fields("plan_version", {"label": _l("Label"), "approved_at": _l("Approv
 register_enum("plan_status", PlanStatus)
 register_messages({
     "plan.approval": _l("approval %(given)s of %(needed)s"),
+    "plan.version_created": _l("plan version “%(label)s”"),
+    "plan.texts_changed": _l("plan text: %(fields)s"),
+    # section: the section's key ("foreword", a chapter's key): its title depends on the version's language
+    "plan.review_comment": _l("review comment on %(section)s"),
+    "plan.comment_resolved": _l("resolved"),
+    "plan.comment_reopened": _l("reopened"),
+    "plan.update_started": plural_message("update of process %(id)s: %(num)s measure carried over",
+                                          "update of process %(id)s: %(num)s measures carried over"),
 })
 # The fields of a measure in a frozen version, as the comparison of two versions names them.
 register_fields("plan_measure", {

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+import tracker.plan.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid
 from tracker.extensions import db
@@ -40,7 +42,8 @@ def add_comment(version: PlanVersion, section_key: str, text: str, *, by, measur
                             parent_id=parent_id, author=by if getattr(by, "id", None) else None, text=text)
     db.session.add(comment)
     db.session.flush()
-    record("create", comment, by=by, summary=f"review comment on {section_key}")
+    record("create", comment, by=by, summary=f"review comment on {section_key}",
+           message=messages.message("plan.review_comment", section=section_key))
     return comment
 
 
@@ -51,7 +54,8 @@ def resolve_comment(comment: ReviewComment, *, by, resolved: bool = True) -> Non
     root.resolved = resolved
     root.resolved_by = by if resolved and getattr(by, "id", None) else None
     root.resolved_at = utcnow() if resolved else None
-    record("update", root, by=by, summary="resolved" if resolved else "reopened")
+    record("update", root, by=by, summary="resolved" if resolved else "reopened",
+           message=messages.message("plan.comment_resolved" if resolved else "plan.comment_reopened"))
 
 
 def open_comment_counts(version: PlanVersion) -> dict[str, int]:

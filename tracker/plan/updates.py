@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-import tracker.measures.labels  # noqa: F401  (registers the messages written here)
+import tracker.measures.labels
+import tracker.plan.labels  # noqa: F401  (both register the messages written here)
 from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import IllegalTransition
@@ -53,7 +54,8 @@ def start_update(version: PlanVersion, name: str, *, by) -> Process:
     db.session.flush()
     goals = _copy_goals(old, new)
     carried = _copy_measures(old, new, goals, by=by)
-    record("create", new, by=by, summary=f"update of process {old.id}: {carried} measures carried over")
+    record("create", new, by=by, summary=f"update of process {old.id}: {carried} measures carried over",
+           message=messages.message("plan.update_started", id=old.id, num=messages.decimal(carried)))
     plan_update_started.send(new, previous=old, by=by)
     return new
 

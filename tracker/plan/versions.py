@@ -78,7 +78,8 @@ def freeze(process: Process, label: str, *, by, kind: str = generator.PLAN) -> P
         jobs.render_charts_after_commit(version)
     else:
         keep_chart_images(version)
-    record("create", version, by=by, summary=f"plan version “{label}”")
+    record("create", version, by=by, summary=f"plan version “{label}”",
+           message=messages.message("plan.version_created", label=label))
     plan_version_frozen.send(version, by=by)
     return version
 
@@ -93,6 +94,7 @@ def keep_chart_images(version: PlanVersion) -> None:
 
 def _set_status(version: PlanVersion, to: PlanStatus, *, by, **fields) -> None:
     record("transition", version, by=by, summary=f"{version.status.value} → {to.value}",
+           message=messages.status_change("plan_status", version.status, to),
            changes={"status": [version.status.value, to.value]})
     version.status = to
     for name, value in fields.items():
@@ -249,4 +251,5 @@ def _save_foreword(process: Process, texts: dict[str, str], *, expected_version:
         return
     for name, (_old, text) in changes.items():
         setattr(process, name, text)
-    record("update", process, by=by, summary="plan text " + ", ".join(changes), changes=changes)
+    record("update", process, by=by, summary="plan text " + ", ".join(changes), changes=changes,
+           message=messages.message("plan.texts_changed", fields=messages.field_names("process", changes)))

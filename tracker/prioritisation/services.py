@@ -141,7 +141,9 @@ def open_round(process: Process, *, title: str, method: Method, measures: list[M
             round_.criteria.append(Criterion(name=name, weight=weight))
     db.session.add(round_)
     db.session.flush()
-    record("create", round_, by=by, summary=f"{method.value}: {title}")
+    record("create", round_, by=by, summary=f"{method.value}: {title}",
+           message=messages.message("prioritisation.round", method=messages.enum_value("prioritisation_method",
+                                                                                      method), title=title))
     round_opened.send(round_, by=by)
     return round_
 
@@ -187,7 +189,8 @@ def vote(round_: PrioritisationRound, values: dict, *, by) -> Ballot:
     for entry in entries:
         entry.ballot_id = ballot.id
         db.session.add(entry)
-    record("vote", round_, by=by, summary=f"ballot of user {by.id}")
+    record("vote", round_, by=by, summary=f"ballot of user {by.id}",
+           message=messages.message("prioritisation.ballot", user=by.id))
     return ballot
 
 
@@ -211,7 +214,8 @@ def cast_room_ballot(round_: PrioritisationRound, values: dict, *, by) -> Ballot
             db.session.add(ballot)
     except IntegrityError:
         raise Conflict(already) from None
-    record("vote", round_, by=by, summary=f"room ballot of phone {by.id}")
+    record("vote", round_, by=by, summary=f"room ballot of phone {by.id}",
+           message=messages.message("prioritisation.room_ballot", phone=by.id))
     return ballot
 
 
@@ -323,8 +327,12 @@ def add_tally(round_: PrioritisationRound, values: dict, *, voters: int, by, not
                        entered_by_id=getattr(by, "id", None), entries=entries)
     db.session.add(tally)
     db.session.flush()
-    record("tally", round_, by=by, summary=f"paper tally {tally.id}: {voters} people")
+    record("tally", round_, by=by, summary=f"paper tally {tally.id}: {voters} people", message=_tally_message(tally))
     return tally
+
+
+def _tally_message(tally: RoundTally) -> dict:
+    return messages.message("prioritisation.paper_tally", id=tally.id, num=messages.decimal(tally.voters))
 
 
 @guarded(can_remove_tally, ONLY_ORGANISERS_TALLY)
@@ -333,7 +341,8 @@ def remove_tally(tally: RoundTally, *, by) -> None:
     round_ = tally.round
     if round_.status == RoundStatus.CLOSED:
         raise Conflict(_("This round is closed."))
-    record("tally_removed", round_, by=by, summary=f"paper tally {tally.id}: {tally.voters} people")
+    record("tally_removed", round_, by=by, summary=f"paper tally {tally.id}: {tally.voters} people",
+           message=_tally_message(tally))
     db.session.delete(tally)
     db.session.flush()
 

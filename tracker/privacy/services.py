@@ -43,6 +43,7 @@ from tracker.mail.models import MailPreference, OutboxMail
 from tracker.measures.models import Measure, MeasureComment, MeasureTransition
 from tracker.model_types import utcnow
 from tracker.organizations.models import Person
+from tracker.organizations.services import person_message
 from tracker.permissions import guarded, is_admin
 from tracker.plan.models import PlanVersion, ReviewComment
 from tracker.prioritisation.models import Ballot, BallotEntry, Criterion, PrioritisationRound
@@ -403,8 +404,9 @@ def _forget_in_audit(events: list[AuditEvent], traces: Traces, label: str) -> in
                 changes[key] = [blank for _v in value] if isinstance(value, list) else blank
         changes = scrub.replace_in(changes, found, label)
         summary = scrub.replace_in(event.summary or "", found, label)[:300]
-        if changes != event.changes or summary != event.summary:
-            event.changes, event.summary = changes, summary
+        summary_message = scrub.replace_in(event.summary_message, found, label)  # an email in its parameters
+        if changes != event.changes or summary != event.summary or summary_message != event.summary_message:
+            event.changes, event.summary, event.summary_message = changes, summary, summary_message
             changed += 1
     return changed
 
@@ -471,6 +473,6 @@ def anonymise(person: Person, *, by) -> dict[str, Any]:
     counts["elsewhere"] = scrub.replace_everywhere(
         [*theirs_only.names, *theirs_only.emails, *theirs_only.phones], label)
     db.session.expire_all()  # rows were changed behind the ORM's back
-    record("anonymise", person, by=by, summary=f"person {person.id}", changes=counts)
+    record("anonymise", person, by=by, summary=f"person {person.id}", changes=counts, message=person_message(person))
     person_anonymised.send(person, by=by, counts=counts)
     return counts

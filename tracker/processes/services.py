@@ -19,6 +19,8 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+import tracker.processes.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts.models import Role, User
 from tracker.attendance.services import attended_rows
 from tracker.audit.services import changed_fields, record
@@ -223,7 +225,9 @@ def update_process(process: Process, *, by, expected_version: int, **changes: An
         db.session.rollback()
         db.session.refresh(process)
         raise StaleVersion(process, version=process.version) from None
-    record("update", process, by=by, changes=recorded, summary=f"{process.name}: {', '.join(sorted(recorded))}")
+    record("update", process, by=by, changes=recorded, summary=f"{process.name}: {', '.join(sorted(recorded))}",
+           message=messages.message("processes.changed", process=process.name,
+                                    fields=messages.field_names("process", sorted(recorded))))
     process_changed.send(process, changes=recorded, by=by)
 
 
@@ -249,6 +253,7 @@ def set_approvals_needed(process: Process, count: int, *, by) -> None:
     if process.approvals_needed == count:
         return
     record("update", process, by=by, summary=f"approvals needed → {count}",
+           message=messages.message("processes.approvals_needed", count=count),
            changes={"approvals_needed": [process.approvals_needed, count]})
     process.approvals_needed = count
 
@@ -279,7 +284,8 @@ def set_steering_members(process: Process, members: Iterable[User], *, by) -> No
         return
     process.steering_members = sorted(members, key=lambda user: user.id)
     changes = {"steering": [before, after]}
-    record("update", process, by=by, changes=changes, summary=f"{process.name}: steering group")
+    record("update", process, by=by, changes=changes, summary=f"{process.name}: steering group",
+           message=messages.message("processes.steering_group", process=process.name))
     process_changed.send(process, changes=changes, by=by)
 
 
@@ -288,6 +294,7 @@ def set_phase(process: Process, phase: Phase, *, by) -> None:
     if process.phase == phase:
         return
     record("update", process, by=by, summary=f"phase → {phase.value}",
+           message=messages.message("processes.phase", phase=messages.enum_value("phase", phase)),
            changes={"phase": [process.phase.value, phase.value]})
     process.phase = phase
 

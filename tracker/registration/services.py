@@ -31,6 +31,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+import tracker.registration.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.accounts.models import Role, User
 from tracker.accounts.services import create_set_password_link, create_user
 from tracker.attendance.services import record as record_attendance
@@ -257,6 +259,7 @@ def request_registration(process: Process, *, hub: Hub | None, name: str, email:
     except IntegrityError:  # the same email filed in parallel: that request waits, as above
         return None
     record("request_registration", request, by=None, summary=f"registration {request.id} → {hub.short_name}",
+           message=messages.message("registration.requested", id=request.id, hub=hub.short_name),
            changes={"session_id": request.session_id, "delegates": len(others)})
     registration_received.send(process, request=request, language=language)
     return request
@@ -402,6 +405,8 @@ def approve(request: RegistrationRequest, *, by, organization: Organization | No
     _forget_the_person(request)
     record("approve_registration", request, by=by,
            summary=f"registration {request.id} → {organization.name} ({membership.hub.short_name})",
+           message=messages.message("registration.approved", id=request.id, organization=organization.name,
+                                    hub=membership.hub.short_name),
            changes={"organization_id": organization.id, "created_organization": bool(create_new),
                     "membership_id": membership.id, "person_id": person.id, "user_id": user.id})
     registration_approved.send(request, attendances=attendances, by=by)
@@ -434,7 +439,8 @@ def reject(request: RegistrationRequest, *, by, reason: str) -> None:
     _claim(request, RequestStatus.REJECTED, by)
     request.rejection_reason = reason
     _forget_the_person(request)
-    record("reject_registration", request, by=by, summary=f"registration {request.id}")
+    record("reject_registration", request, by=by, summary=f"registration {request.id}",
+           message=messages.message("registration.request", id=request.id))
 
 
 # Accounts for further delegates -------------------------------------------------------------------
@@ -462,5 +468,6 @@ def invite_delegate(delegate: RegistrationDelegate, *, by) -> User:
                        organization=person.organization)
     create_set_password_link(user, by=by)
     record("invite_delegate", delegate.request, by=by, summary=f"registration {delegate.request_id}: person "
-           f"{person.id} invited", changes={"person_id": person.id, "user_id": user.id})
+           f"{person.id} invited", changes={"person_id": person.id, "user_id": user.id},
+           message=messages.message("registration.delegate_invited", id=delegate.request_id, person=person.id))
     return user

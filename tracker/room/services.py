@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+import tracker.room.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import record
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.extensions import db
@@ -221,7 +223,7 @@ def issue_token(room: Room, *, by) -> tuple[RoomToken, str]:
     token = RoomToken(room_id=room.id, secret_hash=_hash(secret))
     db.session.add(token)
     db.session.flush()
-    record("room_token", room, by=by, summary=f"phone {token.id}")
+    record("room_token", room, by=by, summary=f"phone {token.id}", message=messages.message("room.phone", id=token.id))
     return token, secret
 
 

@@ -14,6 +14,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+import tracker.sessions.labels  # noqa: F401  (registers the messages written here)
+from tracker import messages
 from tracker.audit.services import changed_fields, record
 from tracker.errors import Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
@@ -177,7 +179,8 @@ def save_minutes(session: Session, text: str, *, expected_version: int, by) -> M
             session.minutes_status = MinutesStatus.DRAFT
             session.minutes_approved_by_id = None
             session.minutes_approved_at = None
-    record("minutes_saved", session, by=by, summary=f"revision {number}")
+    record("minutes_saved", session, by=by, summary=f"revision {number}",
+           message=messages.message("sessions.minutes_revision", number=number))
     return revision
 
 
