@@ -21,6 +21,8 @@ from tracker.implementation.models import Light
 from tracker.measures import services as measures
 from tracker.organizations import services as organizations
 from tracker.plan import versions
+from tracker.processes import services as processes
+from tracker.processes.models import Phase
 from tracker.sessions import services as sessions
 from tracker.sessions.models import AttendanceStatus, SessionKind
 
@@ -86,6 +88,11 @@ def write_foreword(w, p):
     return "Ein Hafen für alle."
 
 
+def move_to_adoption(w, p):
+    processes.set_phase(w.process, Phase.ADOPTION, by=w.steering)
+    return "Verabschiedung"
+
+
 PUBLIC_PROGRESS, DASHBOARD, DRAFT = "/p/{pid}/progress", "/processes/{pid}/dashboard", "/processes/{pid}/plan"
 OVERVIEW = "/processes/{pid}"
 CASES = [  # (write service, the page that shows it, who reads it)
@@ -102,6 +109,8 @@ CASES = [  # (write service, the page that shows it, who reads it)
     (propose_idea, OVERVIEW, "company_a"),
     (schedule_session, OVERVIEW, "company_a"),
     (rename_member, OVERVIEW, "company_a"),
+    (move_to_adoption, OVERVIEW, "company_a"),
+    (record_attendance, OVERVIEW, "steering"),  # the key figures (people, working hours)
 ]
 COUNTS_ONLY = {(DASHBOARD, propose_idea), (OVERVIEW, propose_idea)}  # a count changes, no title shows
 
