@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -273,12 +274,13 @@ def start_hub_import(hub: Hub, filename: str, data: bytes, *, by) -> ImportBatch
 
 
 @guarded(can_confirm, ORGANISERS_ONLY)
-def confirm_import(batch: ImportBatch, *, by) -> int:
+def confirm_import(batch: ImportBatch, *, by, progress: Callable[[int, int, str], None] | None = None) -> int:
     """Import every row of the batch in the current transaction, or none.
 
     The rows are validated again, because the database may have changed since the preview;
     any invalid row refuses the whole batch (Invalid), a batch imported already is a Conflict.
     Any error while importing propagates, and the caller's rollback leaves nothing behind.
+    `progress(done, total, label)` hears of each row (the import job's progress bar).
     Returns the number of rows imported.
     """
     if batch.status != ImportStatus.PENDING:
@@ -291,7 +293,9 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
     types = _enum_aliases(OrganizationType)
     statuses = _enum_aliases(AttendanceStatus)
     entries = []
-    for row in rows:
+    for done, row in enumerate(rows):
+        if progress is not None:
+            progress(done, len(rows), "rows")
         organization = None
         if row["organization"]:
             organization, _created = find_or_create_organization(
@@ -308,6 +312,7 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
         attendance.record(batch.session, entries, by=by)
     batch.status = ImportStatus.IMPORTED
     batch.imported_at = utcnow()
+    batch.error = None
     batch.rows = rows
     record("import", batch, by=by, summary=f"{len(rows)} rows from {batch.filename}",
            message=messages.message("attendance.imported_rows", num=messages.decimal(len(rows)), file=batch.filename),
