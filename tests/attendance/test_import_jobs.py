@@ -3,11 +3,16 @@ all rows or none, also when the data changed before the job ran or the job broke
 
 import io
 import re
+import uuid
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.attendance.conftest import statuses
+from tests.conftest import build_world, running_app
+from tests.jobs.conftest import REDIS_URL, redis_available, work
 from tracker import jobs
 from tracker.attendance import import_jobs, imports
 from tracker.attendance.models import ImportBatch, ImportStatus
@@ -252,3 +257,33 @@ def test_a_small_batch_is_still_imported_in_the_request(client, world, login, he
     assert confirm.headers["Location"].endswith(f"/sessions/{world.session_a.id}/roll-call")
     assert held_jobs.held == [] and _people() == SYNC_ROWS
     assert _batch(batch_id).status == ImportStatus.IMPORTED and _import_events(batch_id) == 1
+
+
+@pytest.fixture
+def rq_app(app_config):
+    """The app with jobs on the real Redis (a queue of this test's own), run by work()."""
+    if not redis_available():
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    with running_app({**app_config, "REDIS_URL": REDIS_URL, "JOBS_QUEUE": name, "JOBS_RETRY_INTERVALS": [0]}) as app:
+        yield app
+    connection = redis.Redis.from_url(REDIS_URL)
+    for key in connection.scan_iter(f"*{name}*"):
+        connection.delete(key)
+
+
+def test_on_redis_a_worker_imports_the_batch_and_the_page_follows_its_progress(rq_app):
+    world = build_world()
+    client = rq_app.test_client()
+    client.post("/login", data={"email": world.moderator_a.email, "password": factories.PASSWORD})
+    batch_id = _upload(client, f"/sessions/{world.session_a.id}/import", _csv(8))
+    assert client.post(f"/imports/{batch_id}/confirm").status_code == 302
+    status = client.get(f"/imports/{batch_id}/status").get_json()
+    assert status["ready"] is False and status["running"] is True and _people() == 0
+    assert "<progress" in client.get(f"/imports/{batch_id}").get_data(as_text=True)
+
+    work(rq_app)
+    assert _people() == 8 and _batch(batch_id).status == ImportStatus.IMPORTED and _import_events(batch_id) == 1
+    job = jobs.status(import_jobs.job_id(batch_id))
+    assert job.state == jobs.FINISHED and job.progress == {"done": 8, "total": 8, "label": "imported"}
+    assert client.get(f"/imports/{batch_id}/status").get_json()["ready"] is True
