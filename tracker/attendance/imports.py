@@ -6,6 +6,8 @@
 3. confirm_import() validates the stored rows again against the database as it is now and imports
    every row in the caller's transaction, or nothing when any row is invalid. A session's rows go
    through `attendance.services.record`, the same guarded service as the roll call and the API.
+   A list beyond IMPORT_SYNC_ROWS rows is not imported in the request: `import_jobs` queues it and its
+   job runs confirm_import the same way, in a transaction of its own.
 
 Only whoever may keep a session's attendance (or manage a hub) may start and confirm an import,
 and only the uploader sees or confirms their batch.
