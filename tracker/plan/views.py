@@ -208,7 +208,7 @@ def _export_version(version: PlanVersion, fmt: str, url: str):
 
 @bp.get("/plan/versions/<int:version_id>/exports/<fmt>/status")
 def export_status(version_id: int, fmt: str):
-    """Whether a background export is ready (polled by static/js/plan.js); public for approved versions."""
+    """Whether a background export is ready (polled by static/js/poll.js); public for approved versions."""
     version = load(PlanVersion, version_id, can_read_published)
     if fmt not in exports.CACHED_FORMATS:
         raise NotFound()
