@@ -168,3 +168,19 @@ def test_session_page_forms_hold_the_viewers_own_token(make_app, world):
     with app.app_context():
         assert db.session.get(ActionItem, item_id).done
         assert db.session.query(Measure).filter_by(title="Hafenbus", session_id=world.session_a.id).count() == 1
+
+
+def test_the_owner_of_an_action_item_ticks_it_off_on_a_cached_page(app, world):
+    """Who may tick an item off is the viewer's own: the owner, and the session's organisers."""
+    mine = ActionItem(session_id=world.session_b.id, text="Flyer drucken", owner_id=world.company_b.person.id)
+    other = ActionItem(session_id=world.session_b.id, text="Raum buchen")
+    db.session.add_all([mine, other])
+    db.session.commit()
+    clients = _logged_in(app, world, ("moderator_b", "company_b", "moderator_a"))
+    url = f"/sessions/{world.session_b.id}"
+    expected = {"moderator_b": {mine.id, other.id}, "company_b": {mine.id}, "moderator_a": set()}
+    for name in ("moderator_b", "company_b", "moderator_a", "company_b"):
+        html = _page(clients[name], url)
+        assert "Flyer drucken" in html and "Raum buchen" in html
+        ticks = {int(i) for i in re.findall(r'action="/action-items/(\d+)/done"', html)}
+        assert ticks == expected[name], name

@@ -7,10 +7,12 @@ own modules; importing this module registers them all.
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -58,20 +60,31 @@ def show(session_id: int):
     can_edit = services.update.allowed(current_user, session)
     show_minutes = session.minutes_status == MinutesStatus.APPROVED or can_read_draft_minutes(current_user, session)
     rights = (can_edit, show_minutes)
-    parts = caching.fragments(
-        f"session-{session.id}",
-        lambda: caching.render_parts("sessions/_show_parts.html", **_session_parts(session, *rights)),
+    page = caching.cached(
+        f"html:session-{session.id}", lambda: _session_page(session, *rights),
         process_id=session.process_id, areas=(caching.SESSIONS, caching.MEASURES, caching.PEOPLE),
         visibility=caching.INTERNAL if is_internal(current_user, session.process) else caching.MEMBERS, vary=rights)
-    items = queries.action_items_of(session)  # per viewer: an item's owner ticks it off
+    items = page["action_items"]
     return render_template(
         "sessions/show.html",
         session=session,
-        parts=parts,
+        parts={name: Markup(html) for name, html in page["parts"].items()},  # noqa: S704 - our own templates
         action_items=items,
-        tickable={item.id for item in items if services.set_action_item_done.allowed(current_user, item)},
+        # per viewer: an item's owner ticks it off, also on a session they do not organise
+        tickable={item["id"] for item in items if services.set_action_item_done.allowed(
+            current_user, SimpleNamespace(owner_id=item["owner_id"], session=session))},
         can_edit=can_edit,
     )
+
+
+def _session_page(session: Session, can_edit: bool, show_minutes: bool) -> dict:
+    """The rendered parts and the action items (plain data: whether the viewer may tick one off is theirs)."""
+    return {
+        "parts": caching.render_parts("sessions/_show_parts.html", **_session_parts(session, can_edit, show_minutes)),
+        "action_items": [dict(id=item.id, text=item.text, done=item.done, owner_id=item.owner_id,
+                              owner=item.owner.name if item.owner else None, due_on=item.due_on)
+                         for item in queries.action_items_of(session)],
+    }
 
 
 def _session_parts(session: Session, can_edit: bool, show_minutes: bool) -> dict:
