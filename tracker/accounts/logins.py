@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_login import login_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import Login, User
 from tracker.extensions import db
@@ -49,7 +50,8 @@ def user_for(cookie_id: str) -> User | None:
     identifier, _, key = (cookie_id or "").partition(":")
     if not identifier.isascii() or not identifier.isdigit() or not key:
         return None
-    login = db.session.scalar(select(Login).where(Login.key_hash == _hash(key), Login.user_id == int(identifier)))
+    login = db.session.scalar(select(Login).where(Login.key_hash == _hash(key), Login.user_id == int(identifier))
+                              .options(joinedload(Login.user)))  # on every request: one query, not two
     if login is None:
         return None
     user = login.user
