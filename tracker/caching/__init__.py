@@ -62,3 +62,18 @@ def cached(name: str, build: Callable[[], T], *, process_id: int | None, areas: 
 def fragment(name: str, render: Callable[[], str], **keyed: Any) -> Markup:
     """A rendered piece of a page (HTML without CSRF token or anything personal), built once per generation."""
     return Markup(cached("html:" + name, lambda: str(render()), **keyed))  # noqa: S704 - our own rendered template
+
+
+def render_parts(template_name: str, **context: Any) -> dict[str, str]:
+    """The top-level `{% set name %}…{% endset %}` blocks of a template, rendered once with only `context`
+    (no request context: current_user, the session and `perm` are out of reach of a cached part)."""
+    module = current_app.jinja_env.get_template(template_name).make_module(context)
+    return {name: str(value) for name, value in module.__dict__.items()
+            if not name.startswith("_") and isinstance(value, str)}
+
+
+def fragments(name: str, render: Callable[[], dict[str, str]], **keyed: Any) -> dict[str, Markup]:
+    """Several rendered pieces of one page under one key (one look-up), for a page that puts its forms and
+    the viewer's own things between them."""
+    parts = cached("html:" + name, lambda: {part: str(html) for part, html in render().items()}, **keyed)
+    return {part: Markup(html) for part, html in parts.items()}  # noqa: S704 - our own rendered templates
