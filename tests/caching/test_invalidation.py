@@ -167,10 +167,8 @@ CASES = [  # (write service, the page that shows it, who reads it)
     (propose_idea, OVERVIEW, "company_a"),
     (schedule_session, OVERVIEW, "company_a"),
     (rename_member, OVERVIEW, "company_a"),
-<<<<<<< HEAD
     (move_to_adoption, OVERVIEW, "company_a"),
     (record_attendance, OVERVIEW, "steering"),  # the key figures (people, working hours)
-=======
     (propose_idea, HUB_A, "company_a"),
     (rename_member, HUB_A, "company_a"),
     (rename_member, HUB_A, "moderator_a"),  # also in the table of members and their delegates
@@ -190,7 +188,6 @@ CASES = [  # (write service, the page that shows it, who reads it)
     (raise_idea, SESSION_A, "company_a"),
     (rename_member, SESSION_A, "moderator_a"),  # the idea form's choice of who raised an idea
     (rename_hub, SESSION_A, "company_a"),  # the hub in the breadcrumb
->>>>>>> cachehub
 ]
 COUNTS_ONLY = {(DASHBOARD, propose_idea), (OVERVIEW, propose_idea)}  # a count changes, no title shows
 
