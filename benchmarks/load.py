@@ -193,6 +193,7 @@ def measure_scale(scale: int) -> dict:
     with gunicorn(database_url) as master:
         pages, email = key_pages(database_url)
         cookie = login(email, "Bench-Passwort-1")
+        first = first_requests(pages, cookie)
         wrk("/bench/plain", "")  # warm-up
         results["bare endpoint"] = wrk("/bench/plain", "")
         results["fortunes"] = wrk("/bench/fortunes", "")
@@ -207,7 +208,23 @@ def measure_scale(scale: int) -> dict:
         memory = worker_memory_mb(master)
         in_browser = browser.measure(f"http://127.0.0.1:{PORT}", pages["public progress"]) \
             if scale == 1 and "public progress" in pages else None
-    return {"results": results, "mixed": mixed, "memory_mb": memory, "browser": in_browser}
+    return {"results": results, "mixed": mixed, "memory_mb": memory, "browser": in_browser, "first": first}
+
+
+def first_requests(pages: dict[str, str], cookie: str) -> dict[str, float]:
+    """Seconds of one request of each page with nothing cached (the first after the data were loaded), and of
+    the duplicate suggestions, the one page that compares every open idea with every other."""
+    process_id = pages["process overview"].rsplit("/", 1)[1]
+    timed = {**pages, "duplicate suggestions": f"/processes/{process_id}/measures/duplicates"}
+    seconds = {}
+    for name, path in timed.items():
+        request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}",
+                                         headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+        start = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=120) as response:
+            response.read()
+        seconds[name] = time.perf_counter() - start
+    return seconds
 
 
 def main() -> None:
@@ -267,6 +284,11 @@ def write_results(measured: dict, exports: str, worker: str = "") -> None:
                 f"| {r['rps'] / bare:.0%} | {r['rps'] / fortunes:.0%} | {f'{own:.0%}' if own else '—'} "
                 f"| {r['errors']} |")
         lines.append("")
+        if data.get("first"):
+            lines += [f"### {scale}x: one request with nothing cached (the first after loading the data)", "",
+                      "| page | seconds |", "|---|---|"]
+            lines += [f"| {name} | {value:.2f} |" for name, value in data["first"].items()]
+            lines.append("")
         if data.get("mixed"):
             lines += [f"### {scale}x mixed: 1 request in 10 writes a progress report on a random measure (API)", "",
                       "| page | req/s (all) | p50 ms | p99 ms | vs fortunes | errors |", "|---|---|---|---|---|---|"]
