@@ -61,6 +61,29 @@ def filtered(process: Process, args: Mapping[str, str]) -> tuple:
     return statement, query
 
 
+def normalised(args: Mapping[str, str]) -> dict[str, str]:
+    """The list's filters each in its one valid spelling, the invalid ones left out: `filtered` gives the
+    same rows for these as for the raw arguments, and a cache key made of them has one entry per list,
+    not one per spelling of a query string."""
+    found: dict[str, str] = {}
+    for name in ("hub", "goal"):
+        number = object_id(args.get(name))
+        if number is not None:
+            found[name] = str(number)
+    if args.get("status") in {s.value for s in MeasureStatus}:
+        found["status"] = args["status"]
+    if args.get("horizon") in {h.value for h in Horizon}:
+        found["horizon"] = args["horizon"]
+    if args.get("focus") == "1":
+        found["focus"] = "1"
+    query = search_text(args.get("q"), MAX_QUERY)
+    if query:
+        found["q"] = query
+    sort = args.get("sort")
+    found["sort"] = sort if sort in SORTS or sort == "supporters" else "number"
+    return found
+
+
 def hubs_of(process: Process) -> list[Hub]:
     return list(db.session.scalars(select(Hub).where(Hub.process_id == process.id).order_by(Hub.position)))
 

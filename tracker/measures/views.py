@@ -7,12 +7,16 @@ then calls the service; refusals the service raises propagate to the error pages
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import hashlib
+
+from flask import Blueprint, Response, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from tracker import caching
 from tracker.arguments import object_id, object_ids
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
@@ -24,29 +28,48 @@ from tracker.measures import exports, queries, services, workflow
 from tracker.measures.forms import CommentForm, MeasureForm, MergeForm, TransitionForm
 from tracker.measures.models import PLAN_STATUSES, Horizon, Measure, MeasureStatus
 from tracker.organizations.models import Organization
-from tracker.pagination import listing_page
-from tracker.permissions import can_view_measure, can_view_process, find, is_internal, load
+from tracker.pagination import PageNumbers, listing_page, page_size, requested_page
+from tracker.permissions import can_view_measure, can_view_process, find, is_internal, is_steering, load
 from tracker.processes.models import Process
 from tracker.urls import local_path
 
 bp = Blueprint("measures", __name__)
+MAX_CACHED_PAGE = 20  # later pages of a list are rendered afresh: the cache holds no key per page number
 
 
 @bp.get("/processes/<int:process_id>/measures")
 @login_required
 def index(process_id: int):
     process = load(Process, process_id, can_view_process)
-    statement, query = queries.filtered(process, request.args)
-    statement = statement.options(selectinload(Measure.hub), selectinload(Measure.proposer_organization),
-                                  selectinload(Measure.primary_goal))
-    page = listing_page(statement)
-    hubs = queries.hubs_of(process)
+    args, number = queries.normalised(request.args), requested_page()
     may_merge = services.merge_into_new.allowed(current_user, process)
-    return render_template("measures/index.html", process=process, page=page, hubs=hubs,
-                           goals=queries.goals_of(process), args=request.args, query=query,
-                           statuses=choices(MeasureStatus), horizons=choices(Horizon), may_merge=may_merge,
-                           merge_form=MergeForm() if may_merge else None,
-                           may_propose=services.propose.allowed(current_user, process))
+    steering = may_merge and is_steering(current_user, process)  # the merge form offers the hub of a new measure
+
+    def build() -> dict:
+        statement, query = queries.filtered(process, args)
+        page = listing_page(statement.options(selectinload(Measure.hub), selectinload(Measure.proposer_organization)),
+                            number)
+        hubs = queries.hubs_of(process)
+        return {
+            "total": page.total,
+            "filters": str(get_template_attribute("measures/_list.html", "filters")(
+                hubs, queries.goals_of(process), args, query, choices(MeasureStatus), choices(Horizon), page.total)),
+            "table": str(get_template_attribute("measures/_list.html", "table")(
+                process, page.items, hubs, may_merge, steering, MergeForm(formdata=None) if may_merge else None)),
+        }
+
+    # The key holds the validated filters only (the search text by its digest) and the first pages only.
+    vary = (may_merge, steering, *(f"{name}={args[name]}" for name in sorted(args) if name != "q"),
+            hashlib.sha256(args.get("q", "").encode()).hexdigest()[:16], number)
+    listing = caching.cached(
+        "html:measure-list", build, process_id=process.id, areas=(caching.MEASURES, caching.PEOPLE),
+        visibility=caching.INTERNAL if may_merge else caching.MEMBERS, vary=vary,
+    ) if number <= MAX_CACHED_PAGE else build()
+    return render_template("measures/index.html", process=process, args=request.args,
+                           page=PageNumbers(number, page_size(), listing["total"]),
+                           listing_filters=Markup(listing["filters"]),  # noqa: S704 - our own rendered template
+                           listing_table=Markup(listing["table"]),  # noqa: S704 - our own rendered template
+                           may_merge=may_merge, may_propose=services.propose.allowed(current_user, process))
 
 
 @bp.get("/processes/<int:process_id>/measures.<any(csv, xlsx):fmt>")
