@@ -29,7 +29,15 @@ from tracker.measures.forms import CommentForm, MeasureForm, MergeForm, Transiti
 from tracker.measures.models import PLAN_STATUSES, Horizon, Measure, MeasureStatus
 from tracker.organizations.models import Organization
 from tracker.pagination import PageNumbers, listing_page, page_size, requested_page
-from tracker.permissions import can_view_measure, can_view_process, find, is_internal, is_steering, load
+from tracker.permissions import (
+    can_view_measure,
+    can_view_process,
+    can_view_session,
+    find,
+    is_internal,
+    is_steering,
+    load,
+)
 from tracker.processes.models import Process
 from tracker.urls import local_path
 
@@ -95,11 +103,11 @@ def show(measure_id: int):
     next_steps = workflow.allowed_next(measure, current_user)
     # Adopting asks for the primary guiding goal on the spot when the measure has none yet.
     goals = queries.goals_of(measure.process) if workflow.goal_needed(measure, next_steps) else []
+    may_see_session = measure.session_id is not None and can_view_session(current_user, measure.session)
     return render_template(
-        "measures/show.html", measure=measure,
+        "measures/show.html", measure=measure, parts=_cached_parts(measure, internal, may_see_session),
         next_steps=next_steps, blocked=workflow.blocked_steps(measure, next_steps, goals_to_choose=bool(goals)),
         goal_needed=workflow.goal_needed(measure, next_steps) if goals else set(), goals=goals,
-        proposers=queries.proposers_with_sources(measure),
         needs_reason={to for (source, to), rule in workflow.TRANSITIONS.items()
                       if source == measure.status and workflow.Need.REASON in rule.needs},
         can_edit=services.update.allowed(current_user, measure),
@@ -107,14 +115,33 @@ def show(measure_id: int):
         may_support=services.toggle_support.allowed(current_user, measure),
         can_unmerge=measure.status == MeasureStatus.MERGED and measure.merged_into is not None
         and services.unmerge.allowed(current_user, measure),
-        comments=queries.comments_with_origin(measure), comment_form=CommentForm(),
-        transition_form=TransitionForm(),
+        comment_form=CommentForm(), transition_form=TransitionForm(),
         supports=current_user.organization is not None and current_user.organization in measure.supporters,
-        similar=similar.similar_measures(measure) if internal and measure.status in similar.OPEN else [],
         destination=queries.destination_chain(measure),
-        carried_into=queries.carried_into(measure),
         in_plan=measure.status in PLAN_STATUSES,
     )
+
+
+def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> dict[str, Markup]:
+    """What everyone with the same rights sees of a measure (its text, facts, lineage, similar ideas for the
+    internal roles, prioritisation results, comments and history), rendered once per generation of the
+    measures, people and sessions (the session it was raised in)."""
+    def build() -> dict[str, str]:
+        def part(name: str, *args) -> str:
+            return str(get_template_attribute("measures/_show.html", name)(*args))
+        similar_ = similar.similar_measures(measure) if internal and measure.status in similar.OPEN else []
+        return {
+            "lineage": part("lineage", measure, queries.carried_into(measure)),
+            "grid": part("grid", measure, queries.proposers_with_sources(measure), similar_, may_see_session),
+            "rankings": part("rankings", measure),
+            "comments": part("comments", measure, queries.comments_with_origin(measure)),
+            "history": part("history", measure),
+        }
+    parts = caching.cached("html:measure-page", build, process_id=measure.process_id,
+                           areas=(caching.MEASURES, caching.PEOPLE, caching.SESSIONS),
+                           visibility=caching.INTERNAL if internal else caching.MEMBERS,
+                           vary=(measure.id, internal, may_see_session))
+    return {name: Markup(html) for name, html in parts.items()}  # noqa: S704 - our own rendered templates
 
 
 @bp.post("/measures/<int:measure_id>/transition")
