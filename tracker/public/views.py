@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
+from functools import partial
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, get_template_attribute, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
+from tracker import caching
 from tracker.charts import catalogue
 from tracker.extensions import db
 from tracker.permissions import load
@@ -36,18 +40,28 @@ def home():
 
 @bp.get("/p/<int:process_id>")
 def landing(process_id: int):
-    process = load(Process, process_id)
-    events, now = queries.public_events(process), datetime.now()
-    return render_template(
-        "public/landing.html",
-        process=process,
-        hubs=queries.hubs_with_leads(process),
-        timeline=phase_timeline(process),
-        phase_dates=phase_dates(process),
-        upcoming=[e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
-        past=[e for e in events if e.ends_at < now][::-1],
-        published=approved_version(process),
-    )
+    """The same for every visitor of one language: cached whole but for the lineage (other processes' names) and
+    the navigation; which events are past is part of the key, so an event moves on by the clock alone."""
+    process, now = load(Process, process_id), datetime.now()
+    ends = caching.cached("public-event-ends", lambda: [e.ends_at for e in queries.public_events(process)],
+                          process_id=process.id, areas=(caching.SESSIONS,))
+    over = "".join("1" if end < now else "0" for end in ends)
+
+    def build() -> dict[str, str]:
+        events = queries.public_events(process)
+        part = partial(get_template_attribute, "public/_landing.html")
+        return {
+            "top": str(part("top")(process, phase_timeline(process), phase_dates(process), approved_version(process))),
+            "bottom": str(part("bottom")(
+                process, queries.hubs_with_leads(process),
+                [e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
+                [e for e in events if e.ends_at < now][::-1])),
+        }
+    parts = caching.cached("html:public-landing", build, process_id=process.id,
+                           areas=(caching.SESSIONS, caching.PLAN, caching.PEOPLE), visibility=caching.PUBLIC,
+                           vary=(hashlib.sha256(over.encode()).hexdigest()[:16],))
+    return render_template("public/landing.html", process=process,
+                           parts={name: Markup(html) for name, html in parts.items()})  # noqa: S704 - our templates
 
 
 @bp.get("/p/<int:process_id>/ideas")
