@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from functools import partial
 
@@ -41,27 +40,33 @@ def home():
 @bp.get("/p/<int:process_id>")
 def landing(process_id: int):
     """The same for every visitor of one language: cached whole but for the lineage (other processes' names) and
-    the navigation; which events are past is part of the key, so an event moves on by the clock alone."""
+    the navigation. The entry keeps the end of each event and which were over when it was built: once the clock
+    has moved an event on, the page is built afresh."""
     process, now = load(Process, process_id), datetime.now()
-    ends = caching.cached("public-event-ends", lambda: [e.ends_at for e in queries.public_events(process)],
-                          process_id=process.id, areas=(caching.SESSIONS,))
-    over = "".join("1" if end < now else "0" for end in ends)
 
-    def build() -> dict[str, str]:
+    def build() -> dict:
         events = queries.public_events(process)
         part = partial(get_template_attribute, "public/_landing.html")
         return {
+            "ends": [e.ends_at for e in events], "over": _over([e.ends_at for e in events], now),
             "top": str(part("top")(process, phase_timeline(process), phase_dates(process), approved_version(process))),
             "bottom": str(part("bottom")(
                 process, queries.hubs_with_leads(process),
                 [e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
                 [e for e in events if e.ends_at < now][::-1])),
         }
-    parts = caching.cached("html:public-landing", build, process_id=process.id,
-                           areas=(caching.SESSIONS, caching.PLAN, caching.PEOPLE), visibility=caching.PUBLIC,
-                           vary=(hashlib.sha256(over.encode()).hexdigest()[:16],))
+    keyed = dict(process_id=process.id, areas=(caching.SESSIONS, caching.PLAN, caching.PEOPLE),
+                 visibility=caching.PUBLIC)
+    parts = caching.cached("html:public-landing", build, **keyed)
+    if parts["over"] != _over(parts["ends"], now):
+        parts = build()
+        caching.cache.set(caching.key("html:public-landing", **keyed), parts)
     return render_template("public/landing.html", process=process,
-                           parts={name: Markup(html) for name, html in parts.items()})  # noqa: S704 - our templates
+                           top=Markup(parts["top"]), bottom=Markup(parts["bottom"]))  # noqa: S704 - our templates
+
+
+def _over(ends: list[datetime], now: datetime) -> str:
+    return "".join("1" if end < now else "0" for end in ends)
 
 
 @bp.get("/p/<int:process_id>/ideas")
