@@ -140,6 +140,10 @@ def test_a_visitor_and_a_member_get_the_same_public_landing_in_their_own_frame(m
     assert world.company_a.name not in as_visitor and 'action="/logout"' not in as_visitor
 
 
+def page_of(client, url: str) -> str:
+    return client.get(url).get_data(as_text=True)
+
+
 def _forms(page: str) -> list[str]:
     forms = POST_FORMS.findall(page)
     assert forms
@@ -162,6 +166,20 @@ def test_every_form_of_the_cached_pages_submits_with_csrf_on(make_app, world, pl
     assert client.post(f"{url}/comments", data={"text": "Mit Token", "csrf_token": token}).status_code == 302
     assert "Mit Token" in client.get(url).get_data(as_text=True)
 
+    # The implementation section's forms are kept without a token and get the reader's own.
+    url = f"/measures/{plan.in_progress.id}"
+    client.get(url)
+    page = page_of(client, url)
+    forms = _forms(page)
+    assert len(forms) > 3
+    report = next(f for f in forms if 'name="progress-percent"' in f)
+    action = re.search(r'<form\b[^>]*action="([^"]+)"[^>]*>(?:(?!</form>).)*name="progress-percent"', page,
+                       re.S).group(1)
+    data = {"progress-on": "2026-01-15", "progress-percent": "64", "progress-light": "green"}
+    assert client.post(action, data=data).status_code == 400
+    assert client.post(action, data={**data, "csrf_token": TOKEN.search(report).group(1)}).status_code == 302
+    assert "64" in page_of(client, url)
+
     listing = f"/processes/{world.process.id}/measures"
     client.get(listing)
     merge = next(f for f in _forms(client.get(listing).get_data(as_text=True)) if 'name="source_ids"' in f)
@@ -169,3 +187,21 @@ def test_every_form_of_the_cached_pages_submits_with_csrf_on(make_app, world, pl
     assert refused.status_code == 400
     answered = client.post(f"{listing}/merge", data={"target_id": "0", "csrf_token": TOKEN.search(merge).group(1)})
     assert answered.status_code == 302  # the token is valid (nothing ticked: back to the list)
+
+
+@pytest.mark.parametrize("steering_first", [True, False])
+def test_the_implementation_forms_stay_with_those_who_may_report(make_app, world, plan, steering_first):
+    other = make_app()
+    steering, company = reader(other, world.steering), reader(other, world.company_b)
+    other.config["WTF_CSRF_ENABLED"] = True
+    url = f"/measures/{plan.in_progress.id}"
+    first, second = (steering, company) if steering_first else (company, steering)
+    pages = {client: page_of(client, url) for client in (first, second)}
+    assert 'name="progress-percent"' in pages[steering] and 'name="milestone-title"' in pages[steering]
+    assert 'name="progress-percent"' not in pages[company] and 'name="milestone-title"' not in pages[company]
+    # No token is stored: neither reader's token is in the cache.
+    tokens = {TOKEN.search(page).group(1) for page in pages.values()}
+    with other.app_context():
+        client = caching.cache.cache._write_client
+        stored = [client.get(k) for k in client.scan_iter(f"{other.config['CACHE_KEY_PREFIX']}html:measure-page*")]
+    assert stored and not any(token.encode() in value for token in tokens for value in stored)

@@ -8,6 +8,7 @@ then calls the service; refusals the service raises propagate to the error pages
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from flask import Blueprint, Response, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -22,6 +23,8 @@ from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
+from tracker.implementation import services as implementation
+from tracker.implementation.views import measure_tracking
 from tracker.labels import choices, label
 from tracker.measures import duplicates as similar
 from tracker.measures import exports, queries, services, workflow
@@ -118,14 +121,17 @@ def show(measure_id: int):
         comment_form=CommentForm(), transition_form=TransitionForm(),
         supports=current_user.organization is not None and current_user.organization in measure.supporters,
         destination=queries.destination_chain(measure),
-        in_plan=measure.status in PLAN_STATUSES,
     )
 
 
 def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> dict[str, Markup]:
     """What everyone with the same rights sees of a measure (its text, facts, lineage, similar ideas for the
-    internal roles, prioritisation results, comments and history), rendered once per generation of the
-    measures, people and sessions (the session it was raised in)."""
+    internal roles, implementation, prioritisation results, comments and history), rendered once per generation
+    of the measures, people and sessions (the session it was raised in). The implementation's forms (for those
+    who may report) are stored without their CSRF token and get the reader's own; their dates default to today."""
+    in_plan = measure.status in PLAN_STATUSES
+    may_report = in_plan and implementation.can_report(current_user, measure) and implementation.is_reporting(measure)
+
     def build() -> dict[str, str]:
         def part(name: str, *args) -> str:
             return str(get_template_attribute("measures/_show.html", name)(*args))
@@ -133,6 +139,9 @@ def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> di
         return {
             "lineage": part("lineage", measure, queries.carried_into(measure)),
             "grid": part("grid", measure, queries.proposers_with_sources(measure), similar_, may_see_session),
+            "implementation": caching.without_token(render_template(
+                "implementation/_measure_section.html", measure=measure,
+                tracking=measure_tracking(measure, current_user))) if in_plan else "",
             "rankings": part("rankings", measure),
             "comments": part("comments", measure, queries.comments_with_origin(measure)),
             "history": part("history", measure),
@@ -140,8 +149,9 @@ def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> di
     parts = caching.cached("html:measure-page", build, process_id=measure.process_id,
                            areas=(caching.MEASURES, caching.PEOPLE, caching.SESSIONS),
                            visibility=caching.INTERNAL if internal else caching.MEMBERS,
-                           vary=(measure.id, internal, may_see_session))
-    return {name: Markup(html) for name, html in parts.items()}  # noqa: S704 - our own rendered templates
+                           vary=(measure.id, internal, may_see_session, may_report,
+                                 date.today() if may_report else ""))
+    return {name: caching.with_token(html) for name, html in parts.items()}
 
 
 @bp.post("/measures/<int:measure_id>/transition")
