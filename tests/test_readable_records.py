@@ -4,9 +4,13 @@ in the reader's language."""
 import importlib.util
 from pathlib import Path
 
+from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from tests import factories
+from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.measures import services as measures
 from tracker.measures.models import MeasureStatus, MeasureTransition
@@ -110,3 +114,40 @@ def test_the_version_comparison_shows_labels_links_and_rendered_markdown(client,
     assert "<th scope=\"row\">Status</th>" in changed and "Adopted" in changed and "In progress" in changed
     assert "<strong>großer</strong>" in changed and "<em>wichtiger</em>" in changed
     assert "in_progress" not in changed and "description" not in changed
+
+
+def _audit_migration():
+    path = Path(__file__).parent.parent / "migrations" / "versions" / "0015_audit_messages.py"
+    spec = importlib.util.spec_from_file_location("audit_messages_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_audit_summaries_written_before_read_in_the_readers_language(client, login, world):
+    """The migration gives old English summaries their message key; a name that merely looks like one stays."""
+    old = [("tally", "prioritisation_round", "paper tally 3: 12 people"),
+           ("update", "process", "phase → adoption"),
+           ("approve", "plan_version", "approval 1 of 2"),
+           ("create", "hub", "resolved")]  # a hub someone named "resolved": their words, not a system text
+    for action, object_type, summary in old:
+        db.session.add(AuditEvent(action=action, object_type=object_type, object_id=1, summary=summary,
+                                  summary_message=None, changes={}))
+    db.session.commit()
+    migration = _audit_migration()
+    with db.engine.begin() as connection:
+        migration.op = Operations(MigrationContext.configure(connection))
+        migration.upgrade()
+    stored = {e.summary: e.summary_message for e in db.session.scalars(select(AuditEvent))}
+    assert stored["paper tally 3: 12 people"] == {"key": "prioritisation.paper_tally",
+                                                  "params": {"id": 3, "num": {"decimal": "12"}}}
+    assert not stored["resolved"]
+
+    login(world.admin)
+    _english(client)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "phase → Adoption" in page and "approval 1 of 2" in page and "paper tally 3: 12 people" in page
+    client.post("/language", data={"locale": "de"})
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Phase → Verabschiedung" in page and "Freigabe 1 von 2" in page
+    assert "Zählung auf Papier 3: 12 Personen" in page

@@ -53,6 +53,8 @@ class Config:
 
     # The plan's exports: beyond this many measures and ideas a PDF/DOCX is rendered in the background.
     PLAN_SYNC_EXPORT_LIMIT = 400
+    # Participant and member imports: beyond this many rows a confirmed list is imported by a job.
+    IMPORT_SYNC_ROWS = 200
     PLAN_CHART_IMAGES = True  # False: exports show the charts' data tables (no browser started)
     PLAN_CHART_MAX_AGE = 24 * 3600  # seconds a browser keeps a version's chart image (it never changes)
     # A plan measure without a progress report for longer counts as stale (?days= on the overview too).
@@ -86,6 +88,7 @@ ENV_SETTINGS = {
     "JOBS_QUEUE": ("JOBS_QUEUE", str),  # installations sharing one Redis each use a queue of their own
     "CACHE_KEY_PREFIX": ("CACHE_KEY_PREFIX", str),  # … and a cache prefix of their own
     "PLAN_SYNC_EXPORT_LIMIT": ("PLAN_SYNC_EXPORT_LIMIT", int),
+    "IMPORT_SYNC_ROWS": ("IMPORT_SYNC_ROWS", int),
     "PLAN_CHART_IMAGES": ("PLAN_CHART_IMAGES", lambda v: v.lower() in {"1", "true", "yes"}),
     "PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", lambda v: v.lower() in {"1", "true", "yes"}),

@@ -298,6 +298,7 @@ get("attendance.export_process", {"process_id": "process", "fmt": "csv"}, INTERN
 get("attendance.process_figures", P, INTERNAL)
 get("attendance.hub_figures", {"hub_id": "hub_a"}, INTERNAL)
 get("attendance.preview_import", {"batch_id": "import_batch"}, {MA}, note="only the uploader sees a batch")
+get("attendance.import_status", {"batch_id": "import_batch"}, {MA}, note="only the uploader follows its import")
 row("attendance.confirm_import", "POST", {"batch_id": "import_batch"}, {MA}, lambda o: {}, refusal={403, 404},
     note="only the uploader; to others the batch does not exist (404)")
 

@@ -23,6 +23,8 @@ from tracker.measures import workflow
 from tracker.measures.models import MeasureStatus
 from tracker.organizations import services as organizations
 from tracker.plan import versions
+from tracker.processes import services as processes
+from tracker.processes.models import Phase
 from tracker.sessions import services as sessions
 from tracker.sessions.models import AttendanceStatus, SessionKind
 
@@ -122,6 +124,11 @@ def publish_plan(w, p):
     return "Masterplan Hafen 2027"
 
 
+def move_to_adoption(w, p):
+    processes.set_phase(w.process, Phase.ADOPTION, by=w.steering)
+    return "Verabschiedung"
+
+
 PUBLIC_PROGRESS, DASHBOARD, DRAFT = "/p/{pid}/progress", "/processes/{pid}/dashboard", "/processes/{pid}/plan"
 OVERVIEW = "/processes/{pid}"
 MEASURE_LIST, MEASURE_PAGE, LANDING = "/processes/{pid}/measures", "/measures/{mid}", "/p/{pid}"
@@ -154,6 +161,9 @@ CASES = [  # (write service, the page that shows it, who reads it)
     (publish_plan, LANDING, None),
     (announce_plenary, LANDING, None),
     (rename_organisation, LANDING, None),  # in the steering group
+    (move_to_adoption, LANDING, None),
+    (move_to_adoption, OVERVIEW, "company_a"),
+    (record_attendance, OVERVIEW, "steering"),  # the key figures (people, working hours)
 ]
 COUNTS_ONLY = {(DASHBOARD, propose_idea), (OVERVIEW, propose_idea)}  # a count changes, no title shows
 

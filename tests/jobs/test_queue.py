@@ -84,7 +84,7 @@ def test_an_export_is_rendered_by_the_worker_with_progress_and_served_by_every_s
     client.post("/login", data={"email": world.steering.email, "password": factories.PASSWORD})
     waiting = client.get(f"/plan/versions/{version.id}?format=docx")
     page = waiting.get_data(as_text=True)
-    assert waiting.status_code == 202 and "<progress" in page and "js/plan.js" in page
+    assert waiting.status_code == 202 and "<progress" in page and "js/poll.js" in page
     status_url = f"/plan/versions/{version.id}/exports/docx/status"
     assert client.get(status_url).get_json() == {"ready": False, "running": True, "failed": False, "progress": 0.0}
     assert client.get(f"/plan/versions/{version.id}?format=docx").status_code == 202

@@ -14,7 +14,7 @@ def test_a_large_export_is_prepared_in_the_background_and_then_served(app, clien
     page = waiting.get_data(as_text=True)
     assert waiting.status_code == 202
     assert "wird vorbereitet" in page and f"/plan/versions/{version.id}/exports/docx/status" in page
-    assert "js/plan.js" in page and "<script>" not in page
+    assert "js/poll.js" in page and "<script>" not in page
     jobs.wait()
     assert client.get(f"/plan/versions/{version.id}/exports/docx/status").get_json()["ready"] is True
     ready = client.get(f"/plan/versions/{version.id}?format=docx")

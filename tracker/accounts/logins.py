@@ -14,6 +14,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_login import login_user
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import Login, User
 from tracker.extensions import db
@@ -49,7 +50,11 @@ def user_for(cookie_id: str) -> User | None:
     identifier, _, key = (cookie_id or "").partition(":")
     if not identifier.isascii() or not identifier.isdigit() or not key:
         return None
-    login = db.session.scalar(select(Login).where(Login.key_hash == _hash(key), Login.user_id == int(identifier)))
+    # One query for the login, its user with their person and (for the permission checks of every page)
+    # the steering groups they belong to.
+    login = db.session.scalars(
+        select(Login).where(Login.key_hash == _hash(key), Login.user_id == int(identifier))
+        .options(joinedload(Login.user).joinedload(User.steering_processes))).unique().one_or_none()
     if login is None:
         return None
     user = login.user

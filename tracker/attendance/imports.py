@@ -6,6 +6,8 @@
 3. confirm_import() validates the stored rows again against the database as it is now and imports
    every row in the caller's transaction, or nothing when any row is invalid. A session's rows go
    through `attendance.services.record`, the same guarded service as the roll call and the API.
+   A list beyond IMPORT_SYNC_ROWS rows is not imported in the request: `import_jobs` queues it and its
+   job runs confirm_import the same way, in a transaction of its own.
 
 Only whoever may keep a session's attendance (or manage a hub) may start and confirm an import,
 and only the uploader sees or confirms their batch.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -273,12 +276,13 @@ def start_hub_import(hub: Hub, filename: str, data: bytes, *, by) -> ImportBatch
 
 
 @guarded(can_confirm, ORGANISERS_ONLY)
-def confirm_import(batch: ImportBatch, *, by) -> int:
+def confirm_import(batch: ImportBatch, *, by, progress: Callable[[int, int, str], None] | None = None) -> int:
     """Import every row of the batch in the current transaction, or none.
 
     The rows are validated again, because the database may have changed since the preview;
     any invalid row refuses the whole batch (Invalid), a batch imported already is a Conflict.
     Any error while importing propagates, and the caller's rollback leaves nothing behind.
+    `progress(done, total, label)` hears of each row (the import job's progress bar).
     Returns the number of rows imported.
     """
     if batch.status != ImportStatus.PENDING:
@@ -291,7 +295,9 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
     types = _enum_aliases(OrganizationType)
     statuses = _enum_aliases(AttendanceStatus)
     entries = []
-    for row in rows:
+    for done, row in enumerate(rows):
+        if progress is not None:
+            progress(done, len(rows), "rows")
         organization = None
         if row["organization"]:
             organization, _created = find_or_create_organization(
@@ -308,6 +314,7 @@ def confirm_import(batch: ImportBatch, *, by) -> int:
         attendance.record(batch.session, entries, by=by)
     batch.status = ImportStatus.IMPORTED
     batch.imported_at = utcnow()
+    batch.error = None
     batch.rows = rows
     record("import", batch, by=by, summary=f"{len(rows)} rows from {batch.filename}",
            message=messages.message("attendance.imported_rows", num=messages.decimal(len(rows)), file=batch.filename),

@@ -4,6 +4,8 @@ The browser only ever sends the batch id back; the parsed rows live here, so not
 sends at confirm time can change what is imported, and any app server can answer the confirm.
 Batches are small (bounded upload size); only their uploader may see or confirm them; unconfirmed
 ones are dropped after a day, a confirmed batch is kept as a record of what was imported and by whom.
+A large batch is imported by a job (tracker.attendance.import_jobs): QUEUED until it is in, or back to
+PENDING with the reason in `error` when the job imported nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 
 class ImportStatus(enum.StrEnum):
     PENDING = "pending"
+    QUEUED = "queued"  # confirmed; a job imports it
     IMPORTED = "imported"
 
 
@@ -49,6 +52,8 @@ class ImportBatch(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     imported_at: Mapped[datetime | None]
+    # Why the last import job imported nothing: a message (tracker.messages), shown in the reader's language.
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     session: Mapped[Session | None] = relationship()
     hub: Mapped[Hub | None] = relationship()

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
 import tracker.attendance.labels  # noqa: F401  (registers the labels of ImportStatus)
+from tracker import messages
 from tracker.arguments import object_id
-from tracker.attendance import exports, imports, services
+from tracker.attendance import exports, import_jobs, imports, services
 from tracker.attendance.forms import ConfirmForm, ImportForm, WalkInForm
 from tracker.attendance.models import ImportBatch, ImportStatus
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -286,22 +287,40 @@ def _back_to(batch: ImportBatch) -> str:
     return url_for(".hub_figures", hub_id=batch.hub_id)
 
 
+def _batch_page(batch: ImportBatch, form: ConfirmForm, status: int = 200):
+    """The preview; while a job imports the batch, its progress; afterwards what became of it."""
+    job = import_jobs.status(batch) if batch.status == ImportStatus.QUEUED else None
+    return render_template("attendance/preview.html", batch=batch, form=form, back=_back_to(batch), job=job,
+                           error=messages.render(batch.error)), status
+
+
 @bp.get("/imports/<int:batch_id>")
 @login_required
 def preview_import(batch_id: int):
-    batch = _own_batch(batch_id)
-    return render_template("attendance/preview.html", batch=batch, form=ConfirmForm(), back=_back_to(batch))
+    return _batch_page(_own_batch(batch_id), ConfirmForm())
+
+
+@bp.get("/imports/<int:batch_id>/status")
+@login_required
+def import_status(batch_id: int):
+    """Whether the job importing a large batch is done (polled by static/js/poll.js)."""
+    return jsonify(import_jobs.status(_own_batch(batch_id)))
 
 
 @bp.post("/imports/<int:batch_id>/confirm")
 @login_required
 def confirm_import(batch_id: int):
+    """Import a small batch now; a large one is queued and its page shows the progress."""
     batch = _own_batch(batch_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
         raise Invalid(_("The form has expired. Please try again."))
+    background = import_jobs.needs_background(batch)
     try:
-        count = imports.confirm_import(batch, by=current_user)
+        if background:
+            import_jobs.queue_import(batch, by=current_user)
+        else:
+            count = imports.confirm_import(batch, by=current_user)
     except (Invalid, Conflict) as problem:
         db.session.rollback()
         if batch.status == ImportStatus.PENDING:
@@ -309,8 +328,9 @@ def confirm_import(batch_id: int):
             batch.rows = imports.validate_rows(batch.rows, session=batch.session, hub=batch.hub)
             db.session.commit()
         flash(str(problem), "error")
-        return render_template("attendance/preview.html", batch=batch, form=form, back=_back_to(batch)), \
-            problem.status
+        return _batch_page(batch, form, problem.status)
     db.session.commit()
+    if background:
+        return redirect(url_for(".preview_import", batch_id=batch.id))
     flash(_("%(count)d rows imported.", count=count), "success")
     return redirect(_back_to(batch))

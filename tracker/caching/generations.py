@@ -124,6 +124,7 @@ def keys_of(obj) -> Iterable[Key]:
 
 
 _BUMPED = "generations_bumped"
+_READ = "generations_read"
 
 
 def _changed(session: Session) -> set[Key]:
@@ -143,6 +144,7 @@ def _bump(session: Session, keys: set[Key]) -> None:
     todo = sorted(keys - done)
     if not todo:
         return
+    session.info.pop(_READ, None)
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     table = DataGeneration.__table__
@@ -172,13 +174,22 @@ def _after_flush(session: Session, _context) -> None:
 
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_BUMPED, None)
+    session.info.pop(_READ, None)
 
 
 def current(session, process_id: int | None, areas: Iterable[str]) -> tuple[int, ...]:
-    """The generations a cached item depends on: the areas asked for, and EVERYTHING."""
-    wanted = [(INSTALLATION, EVERYTHING)] + [
-        (INSTALLATION if area == PEOPLE else process_id or INSTALLATION, area) for area in areas]
-    rows = dict(((r.process_id, r.area), r.value) for r in session.execute(
-        select(DataGeneration.process_id, DataGeneration.area, DataGeneration.value).where(
-            DataGeneration.process_id.in_({p for p, _a in wanted}), DataGeneration.area.in_({a for _p, a in wanted}))))
-    return tuple(rows.get(key, 0) for key in wanted)
+    """The generations a cached item depends on: the areas asked for, and EVERYTHING.
+
+    Read once per transaction for a process (all its areas and the installation's in one query), so the
+    fragments and the navigation of one page share it; a write of this transaction forgets what was read."""
+    process_id = process_id or INSTALLATION
+    wanted = [(INSTALLATION, EVERYTHING)] + [(INSTALLATION if area == PEOPLE else process_id, area) for area in areas]
+    seen = session.info.setdefault(_READ, {})
+    if process_id not in seen:
+        ids = {process_id, INSTALLATION}
+        rows = session.execute(select(DataGeneration.process_id, DataGeneration.area, DataGeneration.value)
+                               .where(DataGeneration.process_id.in_(ids)))
+        values = {(r.process_id, r.area): r.value for r in rows}
+        seen[process_id] = values
+    values = seen[process_id]
+    return tuple(values.get(key, 0) for key in wanted)

@@ -14,13 +14,14 @@ from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.labels import field_label, field_value
 from tracker.permissions import load
-from tracker.plan import exports, generator, jobs, labels, render, review, updates, versions  # noqa: F401 - labels
+from tracker.plan import exports, generator, jobs, labels, render, review, texts, updates, versions  # noqa: F401 - labels
 from tracker.plan.compare import MARKDOWN_FIELDS
 from tracker.plan.compare import compare as compare_versions
 from tracker.plan.forms import ActionForm, CommentForm, ForewordForm, FreezeForm, GoalTextsForm, UpdateProcessForm
 from tracker.plan.models import PlanStatus, PlanVersion, ReviewComment
 from tracker.plan.permissions import can_edit_version, can_read_plan, can_read_published, can_read_version
 from tracker.processes.models import Process
+from tracker.text import without_control_in
 
 bp = Blueprint("plan", __name__)
 DRAFT_AREAS = (caching.MEASURES, caching.SESSIONS, caching.PLAN, caching.PEOPLE)  # the draft shows them all
@@ -67,12 +68,23 @@ def _live(process: Process, kind: str, freeze_form: FreezeForm | None = None):
     # The document and its rendering are the same for every internal reader until the records change.
     keyed = {"process_id": process.id, "areas": DRAFT_AREAS, "visibility": caching.INTERNAL,
              "vary": (date.today(),)}
-    doc = caching.cached(f"plan-doc-{kind}", lambda: generator.build(process, kind), **keyed)
-    context = render.html_context(doc, marked=kind == generator.PLAN, interactive=True)
+    def build() -> dict:
+        return caching.cached(f"plan-doc-{kind}", lambda: generator.build(process, kind), **keyed)
+
+    # A hit costs two cache reads: the rendered document and the little the page around it needs.
     document = caching.fragment(f"plan-document-{kind}", lambda: render_template(
-        "plan/_document.html", process=process, kind=kind, **context), **keyed)
+        "plan/_document.html", process=process, kind=kind,
+        **render.html_context(build(), marked=kind == generator.PLAN, interactive=True)), **keyed)
+    page = caching.cached(f"plan-page-{kind}", lambda: _page_facts(build()), **keyed)
     return render_template("plan/draft.html", process=process, kind=kind, editable=editable, document=document,
-                           freeze_form=(freeze_form or FreezeForm()) if editable else None, **context)
+                           freeze_form=(freeze_form or FreezeForm()) if editable else None, tx=texts, **page)
+
+
+def _page_facts(doc: dict) -> dict:
+    """What the draft page shows around the document: its title, the chapters to edit, whether it has charts."""
+    shown = without_control_in({"kind": doc["kind"], "chapters": [
+        {key: chapter.get(key) for key in ("goal_id", "number", "title")} for chapter in doc.get("chapters", [])]})
+    return {"doc_title": texts.document_title(shown), "doc": shown, "chart_figures": bool(doc.get("charts"))}
 
 
 # --- free texts -----------------------------------------------------------------------------------
@@ -196,7 +208,7 @@ def _export_version(version: PlanVersion, fmt: str, url: str):
 
 @bp.get("/plan/versions/<int:version_id>/exports/<fmt>/status")
 def export_status(version_id: int, fmt: str):
-    """Whether a background export is ready (polled by static/js/plan.js); public for approved versions."""
+    """Whether a background export is ready (polled by static/js/poll.js); public for approved versions."""
     version = load(PlanVersion, version_id, can_read_published)
     if fmt not in exports.CACHED_FORMATS:
         raise NotFound()

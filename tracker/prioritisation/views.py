@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +18,7 @@ from wtforms import DecimalField, IntegerField, SelectChoice, SelectField, Selec
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 import tracker.prioritisation.labels  # noqa: F401  (registers the method and status labels)
+from tracker import caching
 from tracker.arguments import object_id, object_ids, whole_number
 from tracker.charts import aggregates, catalogue
 from tracker.errors import Conflict, Invalid, NotAllowed
@@ -43,14 +46,25 @@ def published_rankings(measure_id: int) -> list[tuple[RoundResult, Prioritisatio
     return services.published_results_of(measure_id)
 
 
+class OpenRound(NamedTuple):
+    """What the navigation and the start page show of an open round (plain data: it goes into the cache)."""
+
+    id: int
+    title: str
+    opened_at: datetime
+
+
 @bp.app_template_global()
-def open_rounds(process: Process) -> list[PrioritisationRound]:
-    """For the navigation and the start page: the process's open rounds the current user may vote in."""
+def open_rounds(process: Process) -> list[OpenRound]:
+    """For the navigation and the start page: the process's open rounds the current user may vote in
+    (asked on every page: the list is cached until the next write to the process's measures and rounds)."""
     if process is None or not can_view_process(current_user, process) or current_user.role not in services.VOTERS:
         return []
-    return list(db.session.scalars(select(PrioritisationRound).where(
-        PrioritisationRound.process_id == process.id, PrioritisationRound.status == RoundStatus.OPEN)
-        .order_by(PrioritisationRound.id)))
+    return caching.cached("open-rounds", lambda: [OpenRound(*row) for row in db.session.execute(
+        select(PrioritisationRound.id, PrioritisationRound.title, PrioritisationRound.opened_at).where(
+            PrioritisationRound.process_id == process.id, PrioritisationRound.status == RoundStatus.OPEN)
+        .order_by(PrioritisationRound.id))], process_id=process.id, areas=(caching.MEASURES,),
+        visibility=caching.MEMBERS)
 
 
 class RoundForm(FlaskForm):

@@ -26,11 +26,16 @@ def newest_process() -> Process | None:
 def roles_by_process(user) -> list[tuple[Process, list[Role]]]:
     """The processes a user holds a role in, newest first, each with the roles held there: administrators
     every process; steering group members theirs; moderators those of their hubs; company representatives
-    those where their organisation belongs to a hub."""
+    those where their organisation belongs to a hub. (Asked on every page: it loads only the processes it
+    does not hold yet — a steering member's come with the login.)"""
     found: dict[int, list[Role]] = defaultdict(list)
+    known: dict[int, Process] = {}
     if user.role == Role.ADMIN:
-        found.update({process_id: [Role.ADMIN] for process_id in db.session.scalars(select(Process.id))})
+        for process in db.session.scalars(select(Process)):
+            known[process.id] = process
+            found[process.id].append(Role.ADMIN)
     for process in steering_processes(user):
+        known[process.id] = process
         found[process.id].append(Role.STEERING)
     if user.role == Role.MODERATOR:
         for process_id in sorted({hub.process_id for hub in user.moderated_hubs}):
@@ -40,10 +45,11 @@ def roles_by_process(user) -> list[tuple[Process, list[Role]]]:
         for process_id in db.session.scalars(select(HubMembership.process_id).where(
                 HubMembership.organization_id == organization.id, HubMembership.left_at.is_(None))):
             found[process_id].append(Role.COMPANY)
-    if not found:
-        return []
-    processes = db.session.scalars(select(Process).where(Process.id.in_(list(found)))
-                                   .order_by(Process.starts_on.desc(), Process.id.desc()))
+    missing = [process_id for process_id in found if process_id not in known]
+    if missing:
+        known.update((p.id, p) for p in db.session.scalars(select(Process).where(Process.id.in_(missing))))
+    processes = sorted((known[process_id] for process_id in found if process_id in known),
+                       key=lambda p: (p.starts_on, p.id), reverse=True)
     return [(process, found[process.id]) for process in processes]
 
 

@@ -44,24 +44,27 @@ def overview(process_id: int):
                                                       Session.starts_at >= now).limit(NEXT_SESSIONS)
     ))
     editable = services.update_process.allowed(current_user, process)
-    steps = queries.setup_steps(process) if editable else []
+    # Everyone who may see the process sees the same figures, phases and hubs: rendered once per data generation.
+    shared = {"process_id": process.id, "areas": (caching.MEASURES, caching.SESSIONS, caching.PEOPLE),
+              "visibility": caching.MEMBERS}
+    steps = caching.cached("setup-steps", lambda: queries.setup_steps(process), **{
+        **shared, "visibility": caching.INTERNAL}) if editable else []
     return render_template(
         "processes/overview.html",
         process=process,
         editable=editable,
         setup_steps=steps if not all(step.done for step in steps) else [],
-        figures=caching.cached("process-figures", lambda: services.figures(process), process_id=process.id,
-                               areas=(caching.MEASURES, caching.SESSIONS, caching.PEOPLE), visibility=caching.MEMBERS),
-        timeline=services.phase_timeline(process),
-        phase_dates=services.phase_dates(process),
+        phase_section=caching.fragment("process-phase", lambda: render_template(
+            "processes/_phase.html", process=process, timeline=services.phase_timeline(process),
+            phase_dates=services.phase_dates(process)), **shared),
+        key_figures=caching.fragment("process-figures", lambda: render_template(
+            "processes/_key_figures.html", figures=services.figures(process)), **shared),
         hub_table=caching.fragment("process-hubs", lambda: render_template(
             "processes/_hub_table.html", hubs=queries.hubs_with_leads(process),
             members=queries.members_by_hub(process), session_counts=queries.session_counts_by_hub(process),
-            measure_counts=queries.measure_counts_by_hub(process)),
-            process_id=process.id, areas=(caching.MEASURES, caching.SESSIONS, caching.PEOPLE),
-            visibility=caching.MEMBERS),
+            measure_counts=queries.measure_counts_by_hub(process)), **shared),
         next_sessions=next_sessions,
-        lineage=queries.lineage(process),
+        lineage=queries.lineage(process),  # not cached: it shows other processes (their names change there)
         carried=queries.carried_over(process),
         phase_form=PhaseForm(phase=process.phase.value) if services.set_phase.allowed(current_user, process) else None,
         approvals_form=ApprovalsNeededForm(approvals_needed=process.approvals_needed)

@@ -1,4 +1,5 @@
-// Plan: a long export is rendered in the background; poll its status and fetch it when ready.
+// Long work in the background (a plan export, a large import): poll its status ([data-poll-url], JSON with
+// "progress" 0..1, "ready", "failed"), move the <progress> bar, and go to [data-ready-url] when it is ready.
 (function () {
   "use strict";
   var box = document.querySelector("[data-poll-url]");
@@ -18,7 +19,7 @@
         }
         if (status.ready) { window.location.assign(readyUrl); return; }
         if (status.failed) {
-          var failed = box.querySelector(".plan-preparing__failed");
+          var failed = box.querySelector("[data-poll-failed]");
           if (failed) { failed.hidden = false; }
           return;
         }
