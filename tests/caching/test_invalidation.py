@@ -212,3 +212,18 @@ def test_every_table_is_mapped_to_areas_or_ignored(app):
     mapped = {mapper.local_table.name for mapper in db.Model.registry.mappers}
     unmapped = mapped - set(generations.AREAS) - generations.IGNORED
     assert not unmapped, f"say which area these tables belong to (tracker/caching/generations.py): {unmapped}"
+
+
+def test_a_login_throws_no_fragment_away_and_a_new_name_does(app, world):
+    """Logging in writes the user's last login, which no page shows: the people's generation stays."""
+    def people():
+        db.session.commit()  # a fresh transaction reads the counters anew
+        return generations.current(db.session, world.process.id, (caching.PEOPLE,))
+
+    before = people()
+    response = app.test_client().post("/login", data={"email": world.company_a.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert people() == before
+    world.company_a.person.name = "Carla Neuname"
+    db.session.commit()
+    assert people() != before
