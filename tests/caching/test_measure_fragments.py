@@ -205,3 +205,17 @@ def test_the_implementation_forms_stay_with_those_who_may_report(make_app, world
         client = caching.cache.cache._write_client
         stored = [client.get(k) for k in client.scan_iter(f"{other.config['CACHE_KEY_PREFIX']}html:measure-page*")]
     assert stored and not any(token.encode() in value for token in tokens for value in stored)
+
+
+def test_a_measure_carried_into_a_plan_update_shows_its_new_title_on_the_original(make_app, world, plan):
+    """The later measure belongs to another process (other generations): the lineage is read on every request."""
+    update = factories.process(name="Masterplan 2.0", parent_id=world.process.id)
+    later = factories.measure(update, title="Gründerzentrum 2.0", origin_measure=plan.focus)
+    db.session.commit()
+    other = make_app()
+    client = reader(other, world.steering)
+    url = f"/measures/{plan.focus.id}"
+    assert "Gründerzentrum 2.0" in page_of(client, url)
+    later.title = "Gründerzentrum am Kanal, zweiter Bauabschnitt"
+    db.session.commit()
+    assert "zweiter Bauabschnitt" in page_of(client, url)

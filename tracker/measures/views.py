@@ -121,11 +121,12 @@ def show(measure_id: int):
         comment_form=CommentForm(), transition_form=TransitionForm(),
         supports=current_user.organization is not None and current_user.organization in measure.supporters,
         destination=queries.destination_chain(measure),
+        carried_into=queries.carried_into(measure),  # other processes' measures: not under this one's generations
     )
 
 
 def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> dict[str, Markup]:
-    """What everyone with the same rights sees of a measure (its text, facts, lineage, similar ideas for the
+    """What everyone with the same rights sees of a measure (its text, facts, similar ideas for the
     internal roles, implementation, prioritisation results, comments and history), rendered once per generation
     of the measures, people and sessions (the session it was raised in). The implementation's forms (for those
     who may report) are stored without their CSRF token and get the reader's own; their dates default to today."""
@@ -137,7 +138,6 @@ def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> di
             return str(get_template_attribute("measures/_show.html", name)(*args))
         similar_ = similar.similar_measures(measure) if internal and measure.status in similar.OPEN else []
         return {
-            "lineage": part("lineage", measure, queries.carried_into(measure)),
             "grid": part("grid", measure, queries.proposers_with_sources(measure), similar_, may_see_session),
             "implementation": caching.without_token(render_template(
                 "implementation/_measure_section.html", measure=measure,
