@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from tracker.arguments import object_id, search_text
 from tracker.extensions import db
@@ -82,6 +82,14 @@ def normalised(args: Mapping[str, str]) -> dict[str, str]:
     sort = args.get("sort")
     found["sort"] = sort if sort in SORTS or sort == "supporters" else "number"
     return found
+
+
+def supports(measure: Measure, organization: Organization | None) -> bool:
+    """The organisation backs the measure (without loading every supporter)."""
+    if organization is None:
+        return False
+    return bool(db.session.scalar(select(exists().where(measure_supporter.c.measure_id == measure.id,
+                                                        measure_supporter.c.organization_id == organization.id))))
 
 
 def hubs_of(process: Process) -> list[Hub]:

@@ -43,13 +43,14 @@ from tracker.permissions import (
     load,
 )
 from tracker.processes.models import Process
+from tracker.sessions.models import Session
 from tracker.urls import local_path
 
 bp = Blueprint("measures", __name__)
 # The measure page's own rights (steering, moderator, proposer, responsible, supporter, session) read these.
-PAGE_LOADS = (joinedload(Measure.process), joinedload(Measure.hub), joinedload(Measure.session),
-              joinedload(Measure.proposer_organization), selectinload(Measure.responsible_organizations),
-              selectinload(Measure.supporters))
+PAGE_LOADS = (joinedload(Measure.process), joinedload(Measure.hub),
+              joinedload(Measure.session).load_only(Session.kind, Session.process_id, Session.hub_id),
+              joinedload(Measure.proposer_organization), selectinload(Measure.responsible_organizations))
 MAX_CACHED_PAGE = 20  # later pages of a list are rendered afresh: the cache holds no key per page number
 
 
@@ -126,7 +127,7 @@ def show(measure_id: int):
         can_unmerge=measure.status == MeasureStatus.MERGED and measure.merged_into is not None
         and services.unmerge.allowed(current_user, measure),
         comment_form=CommentForm(), transition_form=TransitionForm(),
-        supports=current_user.organization is not None and current_user.organization in measure.supporters,
+        supports=queries.supports(measure, current_user.organization),
         destination=queries.destination_chain(measure),
         carried_into=queries.carried_into(measure),  # other processes' measures: not under this one's generations
     )
