@@ -20,8 +20,8 @@ BUDGETS = {
     # Cached parts read their data generations (one query each); the overview also shows the lineage, carried-over
     # measures and phase dates of a plan update.
     "process overview": 26,
-    "hub page": 25,
-    "session page": 25,
+    "hub page": 18,
+    "session page": 16,
     "measure list": 11,
     "measure page": 24,
     "organisation list": 8,

@@ -10,7 +10,7 @@ Steering rights are asked per process.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -68,11 +68,11 @@ def require(allowed: bool) -> None:
 M = TypeVar("M")
 
 
-def find(model: type[M], object_id: int | None) -> M | None:
-    """The object with this id, or None (also for ids no row can have)."""
+def find(model: type[M], object_id: int | None, options: Sequence = ()) -> M | None:
+    """The object with this id, or None (also for ids no row can have); `options` load its relations along."""
     if object_id is None or not 0 < object_id <= MAX_ID:
         return None
-    return db.session.get(model, object_id)
+    return db.session.get(model, object_id, options=options)
 
 
 def find_with(model: type[M], object_id: int | None, *options) -> M | None:
@@ -83,12 +83,13 @@ def find_with(model: type[M], object_id: int | None, *options) -> M | None:
 
 
 def load(model: type[M], object_id: int, check: Callable[[Any, M], bool] | None = None, *,
-         message: str | None = None) -> M:
+         message: str | None = None, options: Sequence = ()) -> M:
     """The route's object (NotFound, 404) on which the current user has the right `check` (NotAllowed, 403).
 
-    Views and API endpoints call it first, before they read a form or a body.
+    Views and API endpoints call it first, before they read a form or a body. `options` (e.g. joinedload) load
+    what the check and the page read of the object in the same query.
     """
-    obj = find(model, object_id)
+    obj = find(model, object_id, options)
     if obj is None:
         raise NotFound(_l("This page does not exist.") if message is None else message)
     if check is not None and not check(current_user, obj):
@@ -203,6 +204,13 @@ def can_view_session(user, session: Session) -> bool:
     if _user(user) is None:
         return False
     return session.hub_id is None or session.hub_id == current_hub_id(user, session.process)
+
+
+def can_view_hub_sessions(user, hub: Hub) -> bool:
+    """The sessions of a hub (hub workshops, never steering meetings): what `can_view_session` says of each."""
+    if is_internal(user, hub.process):
+        return True
+    return _user(user) is not None and current_hub_id(user, hub.process) == hub.id
 
 
 def can_edit_session(user, session: Session) -> bool:

@@ -16,6 +16,7 @@ from tracker.attendance import services as attendance
 from tracker.caching import generations
 from tracker.extensions import db
 from tracker.goals import services as goals
+from tracker.hubs import services as hubs
 from tracker.implementation import services as implementation
 from tracker.implementation.models import Light
 from tracker.measures import services as measures
@@ -85,6 +86,62 @@ def record_attendance(w, p):
     return None
 
 
+def attend(w, p):
+    """Company B's delegate attends hub B's workshop: the organisers see the name, everyone the count."""
+    attendance.record(w.session_b, [(w.company_b.person, AttendanceStatus.ATTENDED)], by=w.moderator_b)
+    return w.company_b.person.name
+
+
+def save_minutes(w, p):
+    sessions.save_minutes(w.session_b, "Beschlossen: Hafenfest im Mai", expected_version=w.session_b.version,
+                          by=w.moderator_b)
+    return "Hafenfest im Mai"
+
+
+def approve_minutes(w, p):
+    sessions.approve_minutes(w.session_b, by=w.moderator_b)
+    return "Geheimer Entwurf B"  # the draft becomes visible to the hub's members
+
+
+def add_action_item(w, p):
+    sessions.add_action_item(w.session_b, text="Flyer drucken lassen", owner=w.company_b.person, due_on=None,
+                             by=w.moderator_b)
+    return "Flyer drucken lassen"
+
+
+def rename_session(w, p):
+    sessions.update(w.session_b, by=w.moderator_b, expected_version=w.session_b.version, title="Hafenwerkstatt")
+    return "Hafenwerkstatt"
+
+
+def rename_delegate(w, p):
+    person = w.company_a.person
+    person.name = "Carla Neumann"  # as the profile page and the directory change it
+    return "Carla Neumann"
+
+
+def _update_hub(w, **fields):
+    hub = w.hub_a
+    values = dict(name=hub.name, short_name=hub.short_name, colour=hub.colour, description=hub.description,
+                  lead_organizations=list(hub.lead_organizations), moderators=list(hub.moderators))
+    hubs.update_hub(hub, by=w.steering, expected_version=hub.version, **{**values, **fields})
+
+
+def describe_hub(w, p):
+    _update_hub(w, description="Alles rund um den Hafen", lead_organizations=[w.partner])
+    return "Alles rund um den Hafen"
+
+
+def rename_hub(w, p):
+    _update_hub(w, name="Hub Hafen")
+    return "Hub Hafen"
+
+
+def raise_idea(w, p):
+    measures.propose(w.process, by=w.moderator_a, title="Hafenfähre am Abend", hub=w.hub_a, session=w.session_a)
+    return "Hafenfähre am Abend"
+
+
 def write_foreword(w, p):
     versions.save_text(w.process, expected_version=w.process.version, by=w.steering, foreword="Ein Hafen für alle.")
     return "Ein Hafen für alle."
@@ -133,6 +190,7 @@ PUBLIC_PROGRESS, DASHBOARD, DRAFT = "/p/{pid}/progress", "/processes/{pid}/dashb
 OVERVIEW = "/processes/{pid}"
 MEASURE_LIST, MEASURE_PAGE, LANDING = "/processes/{pid}/measures", "/measures/{mid}", "/p/{pid}"
 NAMES = {MEASURE_PAGE: "measure", "/measures/{iid}": "measure", LANDING: "landing"}
+HUB_A, HUB_B, SESSION_A, SESSION_B = "/hubs/{hub_a}", "/hubs/{hub_b}", "/sessions/{session_a}", "/sessions/{session_b}"
 CASES = [  # (write service, the page that shows it, who reads it)
     (rename_measure, PUBLIC_PROGRESS, None),
     (report_progress, PUBLIC_PROGRESS, None),
@@ -164,6 +222,25 @@ CASES = [  # (write service, the page that shows it, who reads it)
     (move_to_adoption, LANDING, None),
     (move_to_adoption, OVERVIEW, "company_a"),
     (record_attendance, OVERVIEW, "steering"),  # the key figures (people, working hours)
+    (propose_idea, HUB_A, "company_a"),
+    (rename_member, HUB_A, "company_a"),
+    (rename_member, HUB_A, "moderator_a"),  # also in the table of members and their delegates
+    (rename_delegate, HUB_A, "moderator_a"),
+    (describe_hub, HUB_A, "company_b"),
+    (schedule_session, HUB_B, "company_b"),
+    (record_attendance, HUB_B, "company_b"),  # the attendees of each session
+    (add_action_item, HUB_B, "moderator_b"),
+    (rename_session, HUB_B, "company_b"),
+    (attend, SESSION_B, "moderator_b"),
+    (record_attendance, SESSION_B, "company_b"),  # the number of attendees (the names are the organisers')
+    (save_minutes, SESSION_B, "moderator_b"),
+    (approve_minutes, SESSION_B, "company_b"),
+    (add_action_item, SESSION_B, "moderator_b"),
+    (add_action_item, SESSION_B, "company_b"),
+    (rename_session, SESSION_B, "company_b"),
+    (raise_idea, SESSION_A, "company_a"),
+    (rename_member, SESSION_A, "moderator_a"),  # the idea form's choice of who raised an idea
+    (rename_hub, SESSION_A, "company_a"),  # the hub in the breadcrumb
 ]
 COUNTS_ONLY = {(DASHBOARD, propose_idea), (OVERVIEW, propose_idea)}  # a count changes, no title shows
 
@@ -180,7 +257,8 @@ def test_a_write_shows_on_the_next_request_of_another_server(app, make_app, worl
     client = other.test_client()
     if reader:
         client.post("/login", data={"email": getattr(world, reader).email, "password": factories.PASSWORD})
-    url = page.format(pid=world.process.id, mid=plan.focus.id, iid=plan.in_progress.id)
+    url = page.format(pid=world.process.id, mid=plan.focus.id, iid=plan.in_progress.id, hub_a=world.hub_a.id,
+                      hub_b=world.hub_b.id, session_a=world.session_a.id, session_b=world.session_b.id)
     response = client.get(url)
     assert response.status_code == 200
     before = without_tokens(response)

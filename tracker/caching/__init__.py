@@ -79,3 +79,18 @@ def with_token(html: str) -> Markup:
     """A stored fragment with this request's CSRF token in every form."""
     from flask_wtf.csrf import generate_csrf
     return Markup(html.replace(SLOT_FOR_CSRF, str(generate_csrf())))  # noqa: S704 - our own rendered template
+
+
+def render_parts(template_name: str, **context: Any) -> dict[str, str]:
+    """The top-level `{% set name %}…{% endset %}` blocks of a template, rendered once with only `context`
+    (no request context: current_user, the session and `perm` are out of reach of a cached part)."""
+    module = current_app.jinja_env.get_template(template_name).make_module(context)
+    return {name: str(value) for name, value in module.__dict__.items()
+            if not name.startswith("_") and isinstance(value, str)}
+
+
+def fragments(name: str, render: Callable[[], dict[str, str]], **keyed: Any) -> dict[str, Markup]:
+    """Several rendered pieces of one page under one key (one look-up), for a page that puts its forms and
+    the viewer's own things between them."""
+    parts = cached("html:" + name, lambda: {part: str(html) for part, html in render().items()}, **keyed)
+    return {part: Markup(html) for part, html in parts.items()}  # noqa: S704 - our own rendered templates

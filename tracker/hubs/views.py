@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from wtforms import SelectChoice
 
+from tracker import caching
 from tracker.accounts.models import Role, User
 from tracker.errors import Conflict, Invalid, NotFound, StaleVersion
 from tracker.extensions import db
@@ -23,7 +24,7 @@ from tracker.labels import choices
 from tracker.measures.models import Measure
 from tracker.organizations import services as directory
 from tracker.organizations.models import Organization, OrganizationType, Person
-from tracker.permissions import can_manage_hub, can_view_process, can_view_session, load
+from tracker.permissions import can_manage_hub, can_view_hub_sessions, can_view_process, is_internal, load
 from tracker.processes.models import Process
 from tracker.processes.queries import attendance_counts
 from tracker.sessions.models import Session
@@ -35,35 +36,51 @@ bp = Blueprint("hubs", __name__, url_prefix="/hubs")
 @bp.get("/<int:hub_id>")
 @login_required
 def show(hub_id: int):
-    hub = load(Hub, hub_id, lambda user, hub: can_view_process(user, hub.process))
-    members = db.session.scalars(
-        select(Organization).join(HubMembership, HubMembership.organization_id == Organization.id)
-        .where(HubMembership.hub_id == hub.id, HubMembership.left_at.is_(None)).order_by(Organization.name)
-    )
+    hub = load(Hub, hub_id, lambda user, hub: can_view_process(user, hub.process), options=[joinedload(Hub.process)])
+    # What the viewer may see and do on the hub: the cached part is kept once per combination of these.
+    may_edit = services.update_hub.allowed(current_user, hub)
+    can_manage = can_manage_hub(current_user, hub)
+    may_see_sessions = can_view_hub_sessions(current_user, hub)
+    rights = (may_edit, can_manage, may_see_sessions)
+    parts = caching.fragments(
+        f"hub-{hub.id}", lambda: caching.render_parts("hubs/_show_parts.html", **_hub_parts(hub, *rights)),
+        process_id=hub.process_id, areas=(caching.MEASURES, caching.SESSIONS, caching.PEOPLE),
+        visibility=caching.INTERNAL if is_internal(current_user, hub.process) else caching.MEMBERS, vary=rights)
+    return render_template("hubs/show.html", hub=hub, parts=parts, may_edit=may_edit, can_manage=can_manage)
+
+
+def _hub_parts(hub: Hub, may_edit: bool, can_manage: bool, may_see_sessions: bool) -> dict:
+    """What the hub page's cached part shows to a viewer with these rights (nothing of the viewer's own)."""
     by_type: dict = defaultdict(list)
-    for organization in members:
+    for organization in db.session.execute(
+        select(Organization.id, Organization.name, Organization.type)
+        .join(HubMembership, HubMembership.organization_id == Organization.id)
+        .where(HubMembership.hub_id == hub.id, HubMembership.left_at.is_(None)).order_by(Organization.name)
+    ):
         by_type[organization.type].append(organization)
-    sessions = list(db.session.scalars(select(Session).where(Session.hub_id == hub.id).order_by(Session.starts_at)))
-    may_see_sessions = bool(sessions) and can_view_session(current_user, sessions[0])
-    measures = list(db.session.scalars(
-        select(Measure).where(Measure.hub_id == hub.id).order_by(Measure.created_at.desc(), Measure.id.desc())
-    ))
-    return render_template(
-        "hubs/show.html",
+    sessions = list(db.session.execute(
+        select(Session.id, Session.number, Session.title, Session.starts_at, Session.status)
+        .where(Session.hub_id == hub.id).order_by(Session.starts_at))) if may_see_sessions else []
+    measures = list(db.session.execute(
+        select(Measure.id, Measure.title, Measure.status).where(Measure.hub_id == hub.id)
+        .order_by(Measure.created_at.desc(), Measure.id.desc())))
+    return dict(
         hub=hub,
+        lead_organizations=[o.name for o in hub.lead_organizations],
+        moderators=[u.name for u in hub.moderators],
         members_by_type=dict(sorted(by_type.items(), key=lambda item: list(type(item[0])).index(item[0]))),
         member_count=sum(len(v) for v in by_type.values()),
-        sessions=sessions if may_see_sessions else [],
-        attendees=attendance_counts([s.id for s in sessions]) if may_see_sessions else {},
+        sessions=sessions,
+        attendees=attendance_counts([s.id for s in sessions]),
         measures=measures,
-        idea_count=db.session.scalar(select(func.count()).where(Measure.hub_id == hub.id)),
-        can_manage=can_manage_hub(current_user, hub),
-        action_items=open_action_items_of_hub(hub) if may_see_sessions or can_manage_hub(current_user, hub) else [],
+        idea_count=len(measures),
+        can_manage=can_manage,
+        action_items=open_action_items_of_hub(hub) if may_see_sessions or can_manage else [],
         memberships=list(db.session.scalars(
             select(HubMembership).where(HubMembership.hub_id == hub.id, HubMembership.left_at.is_(None))
-            .options(selectinload(HubMembership.delegates)).join(Organization).order_by(Organization.name)
-        )) if can_manage_hub(current_user, hub) else [],
-        may_edit=services.update_hub.allowed(current_user, hub),
+            .options(selectinload(HubMembership.delegates), contains_eager(HubMembership.organization))
+            .join(Organization).order_by(Organization.name)
+        )) if can_manage else [],
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import MAXYEAR, date, datetime
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Row, Select, false, select, true
+from sqlalchemy.orm import joinedload
 
 from tracker.extensions import db
 from tracker.hubs.models import Hub, HubMembership
@@ -83,21 +84,26 @@ def by_hub_and_month(sessions: list[Session]) -> dict[tuple[int | None, tuple[in
     return grid
 
 
-def attendances_of(session: Session) -> list[Attendance]:
-    """Everyone on the session's list, by name."""
-    return list(db.session.scalars(
-        select(Attendance).join(Person).where(Attendance.session_id == session.id).order_by(Person.name)
+def attendance_rows(session: Session) -> list[Row]:
+    """Everyone on the session's list by name: name, organisation (name) and status, in one query."""
+    return list(db.session.execute(
+        select(Person.name, Organization.name.label("organization"), Attendance.status)
+        .join(Person, Person.id == Attendance.person_id)
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .where(Attendance.session_id == session.id).order_by(Person.name)
     ))
 
 
-def ideas_of(session: Session) -> list[Measure]:
-    """The ideas raised in the session, in the order they were recorded."""
-    return list(db.session.scalars(select(Measure).where(Measure.session_id == session.id).order_by(Measure.id)))
+def idea_rows(session: Session) -> list[Row]:
+    """The ideas raised in the session (id, title, status), in the order they were recorded."""
+    return list(db.session.execute(
+        select(Measure.id, Measure.title, Measure.status).where(Measure.session_id == session.id).order_by(Measure.id)))
 
 
 def action_items_of(session: Session) -> list[ActionItem]:
     """The session's action items: open ones first, then by due date."""
     return list(db.session.scalars(select(ActionItem).where(ActionItem.session_id == session.id)
+                                   .options(joinedload(ActionItem.owner))
                                    .order_by(ActionItem.done, ActionItem.due_on, ActionItem.id)))
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 import tracker.sessions.labels  # noqa: F401  (registers the messages written here)
 from tracker import messages
@@ -248,5 +249,7 @@ def open_action_items_of(person: Person) -> list[ActionItem]:
 
 
 def open_action_items_of_hub(hub: Hub) -> list[ActionItem]:
+    """With their sessions and owners (the hub page shows both)."""
     return list(db.session.scalars(select(ActionItem).join(Session).where(
-        Session.hub_id == hub.id, ActionItem.done.is_(False)).order_by(ActionItem.due_on, ActionItem.id)))
+        Session.hub_id == hub.id, ActionItem.done.is_(False)).order_by(ActionItem.due_on, ActionItem.id)
+        .options(contains_eager(ActionItem.session), selectinload(ActionItem.owner))))

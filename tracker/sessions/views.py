@@ -7,13 +7,16 @@ own modules; importing this module registers them all.
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from tracker import caching
 from tracker.errors import Invalid, StaleVersion
 from tracker.extensions import db
 from tracker.hubs.models import Hub
@@ -24,6 +27,7 @@ from tracker.permissions import (
     can_view_process,
     can_view_session,
     find,
+    is_internal,
     is_steering,
     load,
 )
@@ -49,25 +53,56 @@ def _warnings(session: Session) -> list[str]:
 @bp.get("/sessions/<int:session_id>")
 @login_required
 def show(session_id: int):
-    session = load(Session, session_id, can_view_session)
+    session = load(Session, session_id, can_view_session,
+                   options=[joinedload(Session.process), joinedload(Session.hub)])
+    # The viewer's rights on the session that change its cached parts: organisers (its hub's moderators, the
+    # steering group) see the attendance list, draft minutes, warnings and the forms' fields.
     can_edit = services.update.allowed(current_user, session)
-    attendances = queries.attendances_of(session)
-    counts = Counter(a.status for a in attendances)
-    items = queries.action_items_of(session)
+    show_minutes = session.minutes_status == MinutesStatus.APPROVED or can_read_draft_minutes(current_user, session)
+    rights = (can_edit, show_minutes)
+    page = caching.cached(
+        f"html:session-{session.id}", lambda: _session_page(session, *rights),
+        process_id=session.process_id, areas=(caching.SESSIONS, caching.MEASURES, caching.PEOPLE),
+        visibility=caching.INTERNAL if is_internal(current_user, session.process) else caching.MEMBERS, vary=rights)
+    items = page["action_items"]
     return render_template(
         "sessions/show.html",
         session=session,
-        attendances=attendances if can_edit else [],
+        parts={name: Markup(html) for name, html in page["parts"].items()},  # noqa: S704 - our own templates
+        action_items=items,
+        # per viewer: an item's owner ticks it off, also on a session they do not organise
+        tickable={item["id"] for item in items if services.set_action_item_done.allowed(
+            current_user, SimpleNamespace(owner_id=item["owner_id"], session=session))},
+        can_edit=can_edit,
+    )
+
+
+def _session_page(session: Session, can_edit: bool, show_minutes: bool) -> dict:
+    """The rendered parts and the action items (plain data: whether the viewer may tick one off is theirs)."""
+    return {
+        "parts": caching.render_parts("sessions/_show_parts.html", **_session_parts(session, can_edit, show_minutes)),
+        "action_items": [dict(id=item.id, text=item.text, done=item.done, owner_id=item.owner_id,
+                              owner=item.owner.name if item.owner else None, due_on=item.due_on)
+                         for item in queries.action_items_of(session)],
+    }
+
+
+def _session_parts(session: Session, can_edit: bool, show_minutes: bool) -> dict:
+    """What the session page's cached parts show to a viewer with these rights (nothing of the viewer's own).
+    The list of who attended is for the organisers only; everyone else sees the figures."""
+    attendances = queries.attendance_rows(session)
+    counts = Counter(a.status for a in attendances)
+    return dict(
+        session=session,
         counts=counts,
         working_hours=counts.get(AttendanceStatus.ATTENDED, 0) * session.duration_hours,
-        ideas=queries.ideas_of(session),
-        action_items=items,
-        tickable={item.id for item in items if services.set_action_item_done.allowed(current_user, item)},
-        show_minutes=session.minutes_status == MinutesStatus.APPROVED or can_read_draft_minutes(current_user, session),
-        can_edit=can_edit,
+        may_see_attendance=can_edit,
+        attendances=attendances if can_edit else [],
+        idea_rows=queries.idea_rows(session),
+        show_minutes=show_minutes,
         action_form=action_items.action_item_form(session) if can_edit else None,
         idea_form=action_items.idea_form(session) if can_edit else None,
-        warnings=_warnings(session) if can_edit and session.status != SessionStatus.CANCELLED else [],
+        warning_texts=_warnings(session) if can_edit and session.status != SessionStatus.CANCELLED else [],
     )
 
 
