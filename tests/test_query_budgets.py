@@ -22,12 +22,13 @@ BUDGETS = {
     "process overview": 26,
     "hub page": 18,
     "session page": 16,
-    "measure list": 15,
-    "measure page": 30,
+    "measure list": 11,
+    "measure page": 24,
     "organisation list": 8,
     "process dashboard": 40,
     "plan draft (HTML)": 45,
     "public progress page": 20,
+    "public landing page": 13,
     "API measure list": 20,
     "API session list": 20,
 }
@@ -47,6 +48,7 @@ def _pages(process_id: int) -> dict[str, str]:
         "process dashboard": f"/processes/{process_id}/dashboard",
         "plan draft (HTML)": f"/processes/{process_id}/plan",
         "public progress page": f"/p/{process_id}/progress",
+        "public landing page": f"/p/{process_id}",
         "API measure list": f"/api/v1/processes/{process_id}/measures",
         "API session list": f"/api/v1/processes/{process_id}/sessions",
     }

@@ -75,6 +75,13 @@ def find(model: type[M], object_id: int | None, options: Sequence = ()) -> M | N
     return db.session.get(model, object_id, options=options)
 
 
+def find_with(model: type[M], object_id: int | None, *options) -> M | None:
+    """`find` with loader options (the relationships a page reads, loaded with the object)."""
+    if object_id is None or not 0 < object_id <= MAX_ID:
+        return None
+    return db.session.get(model, object_id, options=options)
+
+
 def load(model: type[M], object_id: int, check: Callable[[Any, M], bool] | None = None, *,
          message: str | None = None, options: Sequence = ()) -> M:
     """The route's object (NotFound, 404) on which the current user has the right `check` (NotAllowed, 403).

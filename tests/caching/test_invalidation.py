@@ -20,6 +20,8 @@ from tracker.hubs import services as hubs
 from tracker.implementation import services as implementation
 from tracker.implementation.models import Light
 from tracker.measures import services as measures
+from tracker.measures import workflow
+from tracker.measures.models import MeasureStatus
 from tracker.organizations import services as organizations
 from tracker.plan import versions
 from tracker.processes import services as processes
@@ -145,6 +147,40 @@ def write_foreword(w, p):
     return "Ein Hafen für alle."
 
 
+def rename_first_goal(w, p):
+    goals.update(p.goal_1, expected_version=p.goal_1.version, by=w.steering, title="Oberhausen gründet")
+    return "Oberhausen gründet"
+
+
+def start_focus_project(w, p):
+    workflow.transition(p.focus, MeasureStatus.IN_PROGRESS, by=w.steering)
+    return None  # the status shows as a label (and in the history)
+
+
+def comment_on_focus(w, p):
+    measures.add_comment(p.focus, "Der Hafenverein macht mit.", by=w.company_b)
+    return "Der Hafenverein macht mit."
+
+
+def support_focus(w, p):
+    measures.toggle_support(p.focus, by=w.company_a)
+    return None  # the supporters' names (the reader sees them, not their own button)
+
+
+def announce_plenary(w, p):
+    start = datetime.combine(date.today() + timedelta(days=9), datetime.min.time()) + timedelta(hours=18)
+    sessions.schedule(w.process, by=w.steering, hub=None, kind=SessionKind.PLENARY, title="Hafenforum",
+                      starts_at=start, ends_at=start + timedelta(hours=2))
+    return "Hafenforum"
+
+
+def publish_plan(w, p):
+    version = versions.freeze(w.process, "Masterplan Hafen 2027", by=w.steering)
+    versions.submit(version, by=w.steering)
+    factories.approve_plan_version(version)
+    return "Masterplan Hafen 2027"
+
+
 def move_to_adoption(w, p):
     processes.set_phase(w.process, Phase.ADOPTION, by=w.steering)
     return "Verabschiedung"
@@ -152,6 +188,8 @@ def move_to_adoption(w, p):
 
 PUBLIC_PROGRESS, DASHBOARD, DRAFT = "/p/{pid}/progress", "/processes/{pid}/dashboard", "/processes/{pid}/plan"
 OVERVIEW = "/processes/{pid}"
+MEASURE_LIST, MEASURE_PAGE, LANDING = "/processes/{pid}/measures", "/measures/{mid}", "/p/{pid}"
+NAMES = {MEASURE_PAGE: "measure", "/measures/{iid}": "measure", LANDING: "landing"}
 HUB_A, HUB_B, SESSION_A, SESSION_B = "/hubs/{hub_a}", "/hubs/{hub_b}", "/sessions/{session_a}", "/sessions/{session_b}"
 CASES = [  # (write service, the page that shows it, who reads it)
     (rename_measure, PUBLIC_PROGRESS, None),
@@ -167,6 +205,21 @@ CASES = [  # (write service, the page that shows it, who reads it)
     (propose_idea, OVERVIEW, "company_a"),
     (schedule_session, OVERVIEW, "company_a"),
     (rename_member, OVERVIEW, "company_a"),
+    (propose_idea, MEASURE_LIST, "company_b"),
+    (rename_measure, MEASURE_LIST, "company_a"),
+    (start_focus_project, MEASURE_LIST, "steering"),
+    (rename_member, MEASURE_LIST, "moderator_a"),  # the proposer of a listed idea
+    (rename_measure, MEASURE_PAGE, "company_b"),
+    (comment_on_focus, MEASURE_PAGE, "company_a"),
+    (start_focus_project, MEASURE_PAGE, "company_a"),
+    (support_focus, MEASURE_PAGE, "company_b"),
+    (report_progress, "/measures/{iid}", "steering"),
+    (rename_organisation, MEASURE_PAGE, "steering"),  # responsible for the measure
+    (rename_first_goal, MEASURE_PAGE, "company_a"),
+    (publish_plan, LANDING, None),
+    (announce_plenary, LANDING, None),
+    (rename_organisation, LANDING, None),  # in the steering group
+    (move_to_adoption, LANDING, None),
     (move_to_adoption, OVERVIEW, "company_a"),
     (record_attendance, OVERVIEW, "steering"),  # the key figures (people, working hours)
     (propose_idea, HUB_A, "company_a"),
@@ -198,14 +251,14 @@ def without_tokens(response) -> str:
 
 
 @pytest.mark.parametrize(("write", "page", "reader"), CASES,
-                         ids=[f"{w.__name__}-{p.split('/')[-1].strip('{}')}" for w, p, _r in CASES])
+                         ids=[f"{w.__name__}-{NAMES.get(p) or p.split('/')[-1].strip('{}')}" for w, p, _r in CASES])
 def test_a_write_shows_on_the_next_request_of_another_server(app, make_app, world, plan, write, page, reader):
     other = make_app()  # a second app server: its own process memory, the same database and Redis
     client = other.test_client()
     if reader:
         client.post("/login", data={"email": getattr(world, reader).email, "password": factories.PASSWORD})
-    url = page.format(pid=world.process.id, hub_a=world.hub_a.id, hub_b=world.hub_b.id,
-                      session_a=world.session_a.id, session_b=world.session_b.id)
+    url = page.format(pid=world.process.id, mid=plan.focus.id, iid=plan.in_progress.id, hub_a=world.hub_a.id,
+                      hub_b=world.hub_b.id, session_a=world.session_a.id, session_b=world.session_b.id)
     response = client.get(url)
     assert response.status_code == 200
     before = without_tokens(response)
@@ -237,3 +290,18 @@ def test_every_table_is_mapped_to_areas_or_ignored(app):
     mapped = {mapper.local_table.name for mapper in db.Model.registry.mappers}
     unmapped = mapped - set(generations.AREAS) - generations.IGNORED
     assert not unmapped, f"say which area these tables belong to (tracker/caching/generations.py): {unmapped}"
+
+
+def test_a_login_throws_no_fragment_away_and_a_new_name_does(app, world):
+    """Logging in writes the user's last login, which no page shows: the people's generation stays."""
+    def people():
+        db.session.commit()  # a fresh transaction reads the counters anew
+        return generations.current(db.session, world.process.id, (caching.PEOPLE,))
+
+    before = people()
+    response = app.test_client().post("/login", data={"email": world.company_a.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert people() == before
+    world.company_a.person.name = "Carla Neuname"
+    db.session.commit()
+    assert people() != before

@@ -64,6 +64,23 @@ def fragment(name: str, render: Callable[[], str], **keyed: Any) -> Markup:
     return Markup(cached("html:" + name, lambda: str(render()), **keyed))  # noqa: S704 - our own rendered template
 
 
+# A fragment that holds forms keeps no CSRF token: the building request's token is taken out before it is
+# stored, and the reading request's own token is put in when it is served.
+SLOT_FOR_CSRF = "csrf-token-slot-7f3a"
+
+
+def without_token(html: str) -> str:
+    """The rendered HTML with this request's CSRF token (every form's) replaced by the slot."""
+    from flask_wtf.csrf import generate_csrf
+    return html.replace(generate_csrf(), SLOT_FOR_CSRF)
+
+
+def with_token(html: str) -> Markup:
+    """A stored fragment with this request's CSRF token in every form."""
+    from flask_wtf.csrf import generate_csrf
+    return Markup(html.replace(SLOT_FOR_CSRF, str(generate_csrf())))  # noqa: S704 - our own rendered template
+
+
 def render_parts(template_name: str, **context: Any) -> dict[str, str]:
     """The top-level `{% set name %}…{% endset %}` blocks of a template, rendered once with only `context`
     (no request context: current_user, the session and `perm` are out of reach of a cached part)."""

@@ -127,13 +127,26 @@ _BUMPED = "generations_bumped"
 _READ = "generations_read"
 
 
+# Columns no cached page shows: a row whose only change is in them raises nothing (a login sets the user's
+# last_login_at; were that to raise PEOPLE, every login would throw away every fragment that names people).
+UNSHOWN = {"user": frozenset({"last_login_at", "password_hash", "session_token", "locale"})}
+
+
+def _shown_change(obj) -> bool:
+    unshown = UNSHOWN.get(getattr(obj, "__tablename__", None))
+    if not unshown:
+        return True
+    state = inspect(obj)
+    return any(attr.key not in unshown and attr.history.has_changes() for attr in state.attrs)
+
+
 def _changed(session: Session) -> set[Key]:
     keys: set[Key] = set()
     with session.no_autoflush:
         for obj in (*session.new, *session.deleted):
             keys.update(keys_of(obj))
         for obj in session.dirty:
-            if session.is_modified(obj, include_collections=True) or inspect(obj).deleted:
+            if inspect(obj).deleted or (session.is_modified(obj, include_collections=True) and _shown_change(obj)):
                 keys.update(keys_of(obj))
     return keys
 

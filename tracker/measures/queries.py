@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from tracker.arguments import object_id, search_text
 from tracker.extensions import db
@@ -59,6 +59,37 @@ def filtered(process: Process, args: Mapping[str, str]) -> tuple:
     else:
         statement = statement.order_by(*SORTS.get(sort, SORTS["number"]))
     return statement, query
+
+
+def normalised(args: Mapping[str, str]) -> dict[str, str]:
+    """The list's filters each in its one valid spelling, the invalid ones left out: `filtered` gives the
+    same rows for these as for the raw arguments, and a cache key made of them has one entry per list,
+    not one per spelling of a query string."""
+    found: dict[str, str] = {}
+    for name in ("hub", "goal"):
+        number = object_id(args.get(name))
+        if number is not None:
+            found[name] = str(number)
+    if args.get("status") in {s.value for s in MeasureStatus}:
+        found["status"] = args["status"]
+    if args.get("horizon") in {h.value for h in Horizon}:
+        found["horizon"] = args["horizon"]
+    if args.get("focus") == "1":
+        found["focus"] = "1"
+    query = search_text(args.get("q"), MAX_QUERY)
+    if query:
+        found["q"] = query
+    sort = args.get("sort")
+    found["sort"] = sort if sort in SORTS or sort == "supporters" else "number"
+    return found
+
+
+def supports(measure: Measure, organization: Organization | None) -> bool:
+    """The organisation backs the measure (without loading every supporter)."""
+    if organization is None:
+        return False
+    return bool(db.session.scalar(select(exists().where(measure_supporter.c.measure_id == measure.id,
+                                                        measure_supporter.c.organization_id == organization.id))))
 
 
 def hubs_of(process: Process) -> list[Hub]:

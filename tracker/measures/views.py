@@ -7,46 +7,86 @@ then calls the service; refusals the service raises propagate to the error pages
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+import hashlib
+from datetime import date
+
+from flask import Blueprint, Response, flash, get_template_attribute, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from tracker import caching
 from tracker.arguments import object_id, object_ids
 from tracker.errors import Conflict, Invalid, NotAllowed, StaleVersion
 from tracker.extensions import db
 from tracker.goals.models import GuidingGoal
 from tracker.hubs.models import Hub
+from tracker.implementation import services as implementation
+from tracker.implementation.views import measure_tracking
 from tracker.labels import choices, label
 from tracker.measures import duplicates as similar
 from tracker.measures import exports, queries, services, workflow
 from tracker.measures.forms import CommentForm, MeasureForm, MergeForm, TransitionForm
 from tracker.measures.models import PLAN_STATUSES, Horizon, Measure, MeasureStatus
 from tracker.organizations.models import Organization
-from tracker.pagination import listing_page
-from tracker.permissions import can_view_measure, can_view_process, find, is_internal, load
+from tracker.pagination import PageNumbers, listing_page, page_size, requested_page
+from tracker.permissions import (
+    can_view_measure,
+    can_view_process,
+    can_view_session,
+    find,
+    find_with,
+    is_internal,
+    is_steering,
+    load,
+)
 from tracker.processes.models import Process
+from tracker.sessions.models import Session
 from tracker.urls import local_path
 
 bp = Blueprint("measures", __name__)
+# The measure page's own rights (steering, moderator, proposer, responsible, supporter, session) read these.
+PAGE_LOADS = (joinedload(Measure.process), joinedload(Measure.hub),
+              joinedload(Measure.session).load_only(Session.kind, Session.process_id, Session.hub_id),
+              joinedload(Measure.proposer_organization), selectinload(Measure.responsible_organizations))
+MAX_CACHED_PAGE = 20  # later pages of a list are rendered afresh: the cache holds no key per page number
 
 
 @bp.get("/processes/<int:process_id>/measures")
 @login_required
 def index(process_id: int):
     process = load(Process, process_id, can_view_process)
-    statement, query = queries.filtered(process, request.args)
-    statement = statement.options(selectinload(Measure.hub), selectinload(Measure.proposer_organization),
-                                  selectinload(Measure.primary_goal))
-    page = listing_page(statement)
-    hubs = queries.hubs_of(process)
+    args, number = queries.normalised(request.args), requested_page()
     may_merge = services.merge_into_new.allowed(current_user, process)
-    return render_template("measures/index.html", process=process, page=page, hubs=hubs,
-                           goals=queries.goals_of(process), args=request.args, query=query,
-                           statuses=choices(MeasureStatus), horizons=choices(Horizon), may_merge=may_merge,
-                           merge_form=MergeForm() if may_merge else None,
-                           may_propose=services.propose.allowed(current_user, process))
+    steering = may_merge and is_steering(current_user, process)  # the merge form offers the hub of a new measure
+
+    def build() -> dict:
+        statement, query = queries.filtered(process, args)
+        page = listing_page(statement.options(selectinload(Measure.hub), selectinload(Measure.proposer_organization)),
+                            number)
+        hubs = queries.hubs_of(process)
+        return {
+            "total": page.total,
+            "filters": str(get_template_attribute("measures/_list.html", "filters")(
+                hubs, queries.goals_of(process), args, query, choices(MeasureStatus), choices(Horizon), page.total)),
+            "table": str(get_template_attribute("measures/_list.html", "table")(
+                process, page.items, hubs, may_merge, steering, MergeForm(formdata=None) if may_merge else None)),
+        }
+
+    # The key holds the validated filters only (the search text by its digest) and the first pages only.
+    vary = (may_merge, steering, *(f"{name}={args[name]}" for name in sorted(args) if name != "q"),
+            hashlib.sha256(args.get("q", "").encode()).hexdigest()[:16], number)
+    listing = caching.cached(
+        "html:measure-list", build, process_id=process.id, areas=(caching.MEASURES, caching.PEOPLE),
+        visibility=caching.INTERNAL if may_merge else caching.MEMBERS, vary=vary,
+    ) if number <= MAX_CACHED_PAGE else build()
+    return render_template("measures/index.html", process=process, args=request.args,
+                           page=PageNumbers(number, page_size(), listing["total"]),
+                           listing_filters=Markup(listing["filters"]),  # noqa: S704 - our own rendered template
+                           listing_table=Markup(listing["table"]),  # noqa: S704 - our own rendered template
+                           may_merge=may_merge, may_propose=services.propose.allowed(current_user, process))
 
 
 @bp.get("/processes/<int:process_id>/measures.<any(csv, xlsx):fmt>")
@@ -67,16 +107,18 @@ def export(process_id: int, fmt: str):
 @bp.get("/measures/<int:measure_id>")
 @login_required
 def show(measure_id: int):
+    # What the rights and the buttons read, in three queries (held here: the identity map holds it weakly).
+    preloaded = find_with(Measure, measure_id, *PAGE_LOADS)  # noqa: F841
     measure = load(Measure, measure_id, can_view_measure)
     internal = is_internal(current_user, measure.process)
     next_steps = workflow.allowed_next(measure, current_user)
     # Adopting asks for the primary guiding goal on the spot when the measure has none yet.
     goals = queries.goals_of(measure.process) if workflow.goal_needed(measure, next_steps) else []
+    may_see_session = measure.session_id is not None and can_view_session(current_user, measure.session)
     return render_template(
-        "measures/show.html", measure=measure,
+        "measures/show.html", measure=measure, parts=_cached_parts(measure, internal, may_see_session),
         next_steps=next_steps, blocked=workflow.blocked_steps(measure, next_steps, goals_to_choose=bool(goals)),
         goal_needed=workflow.goal_needed(measure, next_steps) if goals else set(), goals=goals,
-        proposers=queries.proposers_with_sources(measure),
         needs_reason={to for (source, to), rule in workflow.TRANSITIONS.items()
                       if source == measure.status and workflow.Need.REASON in rule.needs},
         can_edit=services.update.allowed(current_user, measure),
@@ -84,14 +126,40 @@ def show(measure_id: int):
         may_support=services.toggle_support.allowed(current_user, measure),
         can_unmerge=measure.status == MeasureStatus.MERGED and measure.merged_into is not None
         and services.unmerge.allowed(current_user, measure),
-        comments=queries.comments_with_origin(measure), comment_form=CommentForm(),
-        transition_form=TransitionForm(),
-        supports=current_user.organization is not None and current_user.organization in measure.supporters,
-        similar=similar.similar_measures(measure) if internal and measure.status in similar.OPEN else [],
+        comment_form=CommentForm(), transition_form=TransitionForm(),
+        supports=queries.supports(measure, current_user.organization),
         destination=queries.destination_chain(measure),
-        carried_into=queries.carried_into(measure),
-        in_plan=measure.status in PLAN_STATUSES,
+        carried_into=queries.carried_into(measure),  # other processes' measures: not under this one's generations
     )
+
+
+def _cached_parts(measure: Measure, internal: bool, may_see_session: bool) -> dict[str, Markup]:
+    """What everyone with the same rights sees of a measure (its text, facts, similar ideas for the
+    internal roles, implementation, prioritisation results, comments and history), rendered once per generation
+    of the measures, people and sessions (the session it was raised in). The implementation's forms (for those
+    who may report) are stored without their CSRF token and get the reader's own; their dates default to today."""
+    in_plan = measure.status in PLAN_STATUSES
+    may_report = in_plan and implementation.can_report(current_user, measure) and implementation.is_reporting(measure)
+
+    def build() -> dict[str, str]:
+        def part(name: str, *args) -> str:
+            return str(get_template_attribute("measures/_show.html", name)(*args))
+        similar_ = similar.similar_measures(measure) if internal and measure.status in similar.OPEN else []
+        return {
+            "grid": part("grid", measure, queries.proposers_with_sources(measure), similar_, may_see_session),
+            "implementation": caching.without_token(render_template(
+                "implementation/_measure_section.html", measure=measure,
+                tracking=measure_tracking(measure, current_user))) if in_plan else "",
+            "rankings": part("rankings", measure),
+            "comments": part("comments", measure, queries.comments_with_origin(measure)),
+            "history": part("history", measure),
+        }
+    parts = caching.cached("html:measure-page", build, process_id=measure.process_id,
+                           areas=(caching.MEASURES, caching.PEOPLE, caching.SESSIONS),
+                           visibility=caching.INTERNAL if internal else caching.MEMBERS,
+                           vary=(measure.id, internal, may_see_session, may_report,
+                                 date.today() if may_report else ""))
+    return {name: caching.with_token(html) for name, html in parts.items()}
 
 
 @bp.post("/measures/<int:measure_id>/transition")

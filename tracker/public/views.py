@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, get_template_attribute, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
+from tracker import caching
 from tracker.charts import catalogue
 from tracker.extensions import db
 from tracker.permissions import load
@@ -36,18 +39,34 @@ def home():
 
 @bp.get("/p/<int:process_id>")
 def landing(process_id: int):
-    process = load(Process, process_id)
-    events, now = queries.public_events(process), datetime.now()
-    return render_template(
-        "public/landing.html",
-        process=process,
-        hubs=queries.hubs_with_leads(process),
-        timeline=phase_timeline(process),
-        phase_dates=phase_dates(process),
-        upcoming=[e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
-        past=[e for e in events if e.ends_at < now][::-1],
-        published=approved_version(process),
-    )
+    """The same for every visitor of one language: cached whole but for the lineage (other processes' names) and
+    the navigation. The entry keeps the end of each event and which were over when it was built: once the clock
+    has moved an event on, the page is built afresh."""
+    process, now = load(Process, process_id), datetime.now()
+
+    def build() -> dict:
+        events = queries.public_events(process)
+        part = partial(get_template_attribute, "public/_landing.html")
+        return {
+            "ends": [e.ends_at for e in events], "over": _over([e.ends_at for e in events], now),
+            "top": str(part("top")(process, phase_timeline(process), phase_dates(process), approved_version(process))),
+            "bottom": str(part("bottom")(
+                process, queries.hubs_with_leads(process),
+                [e for e in events if e.ends_at >= now and e.status != SessionStatus.CANCELLED],
+                [e for e in events if e.ends_at < now][::-1])),
+        }
+    keyed = dict(process_id=process.id, areas=(caching.SESSIONS, caching.PLAN, caching.PEOPLE),
+                 visibility=caching.PUBLIC)
+    parts = caching.cached("html:public-landing", build, **keyed)
+    if parts["over"] != _over(parts["ends"], now):
+        parts = build()
+        caching.cache.set(caching.key("html:public-landing", **keyed), parts)
+    return render_template("public/landing.html", process=process,
+                           top=Markup(parts["top"]), bottom=Markup(parts["bottom"]))  # noqa: S704 - our templates
+
+
+def _over(ends: list[datetime], now: datetime) -> str:
+    return "".join("1" if end < now else "0" for end in ends)
 
 
 @bp.get("/p/<int:process_id>/ideas")
