@@ -181,6 +181,12 @@ def publish_plan(w, p):
     return "Masterplan Hafen 2027"
 
 
+def propose_twins(w, p):
+    for hub in (w.hub_a, w.hub_b):
+        measures.propose(w.process, by=w.steering, title="Lastenräder für Handwerker im Quartier", hub=hub)
+    return "Lastenräder für Handwerker im Quartier"
+
+
 def move_to_adoption(w, p):
     processes.set_phase(w.process, Phase.ADOPTION, by=w.steering)
     return "Verabschiedung"
@@ -191,7 +197,9 @@ OVERVIEW = "/processes/{pid}"
 MEASURE_LIST, MEASURE_PAGE, LANDING = "/processes/{pid}/measures", "/measures/{mid}", "/p/{pid}"
 NAMES = {MEASURE_PAGE: "measure", "/measures/{iid}": "measure", LANDING: "landing"}
 HUB_A, HUB_B, SESSION_A, SESSION_B = "/hubs/{hub_a}", "/hubs/{hub_b}", "/sessions/{session_a}", "/sessions/{session_b}"
+DUPLICATES = "/processes/{pid}/measures/duplicates"
 CASES = [  # (write service, the page that shows it, who reads it)
+    (propose_twins, DUPLICATES, "steering"),
     (rename_measure, PUBLIC_PROGRESS, None),
     (report_progress, PUBLIC_PROGRESS, None),
     (rename_goal, PUBLIC_PROGRESS, None),

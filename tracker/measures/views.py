@@ -14,6 +14,7 @@ from flask import Blueprint, Response, flash, get_template_attribute, redirect, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -408,4 +409,11 @@ def lineage(measure_id: int):
 @login_required
 def duplicates(process_id: int):
     process = load(Process, process_id, is_internal)
-    return render_template("measures/duplicates.html", process=process, pairs=similar.duplicate_candidates(process))
+    # Comparing every open idea with every other is the slowest read there is: once per generation of the ideas.
+    found = caching.cached("duplicate-pairs", lambda: [(a.id, b.id, score) for a, b, score in
+                                                       similar.duplicate_candidates(process)],
+                           process_id=process.id, areas=(caching.MEASURES,), visibility=caching.INTERNAL)
+    measures = {m.id: m for m in db.session.scalars(select(Measure).where(
+        Measure.id.in_({i for a, b, _s in found for i in (a, b)})))}
+    pairs = [(measures[a], measures[b], score) for a, b, score in found if a in measures and b in measures]
+    return render_template("measures/duplicates.html", process=process, pairs=pairs)
