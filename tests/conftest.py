@@ -129,7 +129,8 @@ _shared_apps: dict[str, tuple[Flask, dict]] = {}  # database URL -> (app, what a
 def _app_for(config: dict) -> Flask:
     """A new app, or, for the plain test settings, one kept per database: building an app compiles its
     ~1100 URL rules (a fifth of a second), which was a third of the suite's time. A kept app is reset
-    after each test (_reset_shared_app), so each test starts with the app as it was built."""
+    after each test (_reset_shared_app), so each test starts with the app as it was built. A test that needs an
+    app built for it alone overrides `app_config` with any further setting, e.g. TEST_OWN_APP=True."""
     url = config["SQLALCHEMY_DATABASE_URI"]
     shared = config == base_config(url)
     if shared and url in _shared_apps:

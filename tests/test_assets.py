@@ -29,6 +29,13 @@ def compressed_static_files():
             compressor.compress(str(source))
 
 
+@pytest.fixture
+def app_config(app_config) -> dict:
+    """An app of its own for each test here: WhiteNoise lists the static files (and their compressed copies,
+    which the fixture above may just have made) when the app is built."""
+    return {**app_config, "TEST_OWN_APP": True}
+
+
 def _versioned_url(app, filename: str) -> str:
     with app.test_request_context():
         return url_for("static", filename=filename)
