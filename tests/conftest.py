@@ -10,6 +10,7 @@ import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import close_all_sessions
 
 from tests import factories
 from tests.ci_policy import (  # noqa: F401 - pytest hooks: skips fail on CI, postgres_only, compiled translations
@@ -170,6 +171,7 @@ def running_app(config: dict):
         finally:
             jobs.wait(30)  # a job still running would write into the next test's tables
             db.session.remove()
+            close_all_sessions()  # one a thread or a second app left open would keep its connection past dispose
             _empty_all_tables()
             db.session.remove()
             db.engine.dispose()
