@@ -7,14 +7,35 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from tracker.charts.documents import figures as chart_figures
 from tracker.plan import texts
+from tracker.plan.render import tables
 from tracker.plan.texts import document_locale, document_title, t
 from tracker.text import without_control_in
 
 TEMPLATE = "plan/print.html"
 STYLESHEET = "css/plan-print.css"
+# The PDF's tables have a fixed layout (WeasyPrint's automatic layout measures every cell's text twice
+# before laying it out: most of the time of a large plan's PDF). Their columns are sized here, by the
+# DOCX's rule: each column at least as wide as its longest word (a header never breaks inside a word).
+# The unit is a point; the text width is A4 less the page margins (42 mm) and the body's padding.
+TEXT_WIDTH_PT = (210 - 42) / 25.4 * 72 - 2 * 10.5
+CHAR_PT = 6.2  # an average character of DejaVu Sans Bold at 8.5 pt (a header) and a little more
+PADDING_PT = 12  # 5 pt either side and the borders
+
+
+def colgroup(table: tables.Table) -> Markup:
+    """The columns of a PDF table with fixed layout: percentages of the text width."""
+    from tracker.plan.render.docx import column_widths
+
+    header, rows = table
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = column_widths(cells, int(TEXT_WIDTH_PT * 100), char=int(CHAR_PT * 100), padding=PADDING_PT * 100)
+    total = sum(widths) or 1
+    return Markup("<colgroup>{}</colgroup>").format(
+        Markup("").join(Markup('<col style="width: {:.2f}%">').format(100 * w / total) for w in widths))
 
 
 def html_context(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] | None = None,
@@ -31,7 +52,8 @@ def html_context(doc: dict[str, Any], *, marked: bool, images: dict[str, bytes] 
         urls.setdefault(key, "data:image/png;base64," + base64.b64encode(data).decode())
     figures = chart_figures(doc.get("charts", []), document_locale(doc)) if interactive else {}
     return {"doc": doc, "marked": marked, "chart_urls": urls, "chart_figures": figures, "tx": texts, "t": t,
-            "comment_counts": comment_counts or {}, "doc_title": document_title(doc), "review": review}
+            "comment_counts": comment_counts or {}, "doc_title": document_title(doc), "review": review,
+            "tables": tables, "colgroup": colgroup}
 
 
 def render_page(**context) -> str:
