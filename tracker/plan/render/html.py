@@ -22,8 +22,13 @@ STYLESHEET = "css/plan-print.css"
 # DOCX's rule: each column at least as wide as its longest word (a header never breaks inside a word).
 # The unit is a point; the text width is A4 less the page margins (42 mm) and the body's padding.
 TEXT_WIDTH_PT = (210 - 42) / 25.4 * 72 - 2 * 10.5
-CHAR_PT = 6.2  # an average character of DejaVu Sans Bold at 8.5 pt (a header) and a little more
+CHAR_PT = 7.6  # a character of DejaVu Sans Bold at 8.5 pt, generously (5.3 on average; "Maßnahme" 6.6)
 PADDING_PT = 12  # 5 pt either side and the borders
+WIDE_COLUMNS = 6  # more columns: the table's font is 7.5 pt, not 8.5 (plan-table--wide)
+
+
+def _shortened(text: str, longest: int = 12) -> str:
+    return " ".join(word[:longest] for word in text.split())
 
 
 def colgroup(table: tables.Table) -> Markup:
@@ -31,8 +36,10 @@ def colgroup(table: tables.Table) -> Markup:
     from tracker.plan.render.docx import column_widths
 
     header, rows = table
-    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
-    widths = column_widths(cells, int(TEXT_WIDTH_PT * 100), char=int(CHAR_PT * 100), padding=PADDING_PT * 100)
+    # A header's words must fit; a cell's may break (hyphenated or wrapped), so its long words count less.
+    cells = [[str(c) for c in header], *[[_shortened(str(c)) for c in row] for row in rows]]
+    char = CHAR_PT * (7.5 / 8.5 if len(header) > WIDE_COLUMNS else 1)
+    widths = column_widths(cells, int(TEXT_WIDTH_PT * 100), char=int(char * 100), padding=PADDING_PT * 100)
     total = sum(widths) or 1
     return Markup("<colgroup>{}</colgroup>").format(
         Markup("").join(Markup('<col style="width: {:.2f}%">').format(100 * w / total) for w in widths))
