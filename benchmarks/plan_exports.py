@@ -2,6 +2,7 @@
 
     python -m benchmarks.plan_exports            # demo and 1x
     python -m benchmarks.plan_exports --ten      # also 10x (50 hubs, ~1,500 ideas, ~400 plan measures)
+    python -m benchmarks.plan_exports --ten --only-ten --formats pdf   # iterate on the PDF at 10x
 
 Each case runs on its own temporary SQLite database and prints a Markdown table; results are kept in
 benchmarks/PLAN_EXPORTS.md. "first" is the live draft rendered from the records; "kept" is the second
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
-def _case(name: str, load) -> list[str]:
+def _case(name: str, load, formats=("md", "docx", "pdf")) -> list[str]:
     from tracker import create_app
     from tracker.extensions import db
     from tracker.permissions import SYSTEM
@@ -39,7 +40,7 @@ def _case(name: str, load) -> list[str]:
         ideas = sum(len(a["ideas"]) for a in doc["annex"])
         version = versions.freeze(process, "Benchmark", by=SYSTEM)
         db.session.commit()
-        for fmt in ("md", "docx", "pdf"):
+        for fmt in formats:
             started = time.perf_counter()
             data = exports.render_document(doc, fmt, marked=True, images={})
             first = time.perf_counter() - started
@@ -55,7 +56,10 @@ def _case(name: str, load) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ten", action="store_true")
+    parser.add_argument("--only-ten", action="store_true", help="with --ten: leave out the demo and 1x")
+    parser.add_argument("--formats", default="md,docx,pdf", help="comma-separated, e.g. pdf")
     args = parser.parse_args()
+    formats = tuple(args.formats.split(","))
 
     def demo():
         from tracker.demo.services import seed_demo
@@ -71,9 +75,9 @@ def main() -> None:
             return db.session.get(Process, generate(scale)[0])
         return load
 
-    rows = _case("demo", demo) + _case("1x", scaled(1))
+    rows = [] if args.ten and args.only_ten else _case("demo", demo, formats) + _case("1x", scaled(1), formats)
     if args.ten:
-        rows += _case("10x", scaled(10))
+        rows += _case("10x", scaled(10), formats)
     lines = [
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, Python {platform.python_version()}, SQLite, no chart images.",
         "",

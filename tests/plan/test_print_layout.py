@@ -279,3 +279,57 @@ def _text_and_lowest_line(reader) -> tuple[list[str], list[float | None]]:
         pages.append(page.extract_text(visitor_text=visit) or "")
         lowest.append(min(heights) if heights else None)
     return pages, lowest
+
+
+# --- the PDF's tables (fixed layout, columns sized in advance) ---------------------------------------
+
+def _cells_overflowing(pages) -> list[tuple[str, float, float]]:
+    """(text, its width, its cell's width) for each line of text wider than the table cell holding it."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+
+    def walk(box, cell=None):
+        if isinstance(box, boxes.TableCellBox):
+            cell = box
+        if isinstance(box, boxes.TextBox) and cell is not None and box.width > cell.width + 0.5:
+            found.append((box.text, box.width, cell.width))
+        for child in getattr(box, "children", ()):
+            walk(child, cell)
+
+    for page in pages:
+        walk(page._page_box)
+    return found
+
+
+@pytest.mark.slow
+def test_pdf_tables_have_fixed_columns_that_hold_their_longest_words(app, world, plan):
+    """The PDF's tables are laid out with fixed columns (fast); no header or cell text may stick out of
+    its column, also in a wide chart table of long German words."""
+    from weasyprint import CSS, HTML
+
+    from tracker.plan.render import pdf
+    from tracker.plan.render.html import html_context, render_page
+
+    version = _freeze(world.process)
+    doc = dict(version.content)
+    words = ["Veranstaltungen", "Arbeitsstunden", "Teilnahmen", "Maßnahmen", "Ideen"]
+    doc["charts"] = [*doc["charts"], {"key": "wide", "title": "Breite Tabelle", "columns": ["Hub", *words],
+                                      "rows": [[f"Hub {n}", *range(len(words))] for n in range(3)]}]
+    with app.test_request_context(), force_locale("de"):
+        html = render_page(pdf=True, **html_context(doc, marked=True, images={}))
+    assert html.count("<colgroup>") >= len(doc["charts"]) + 2  # charts, hubs, annex tables
+    document = HTML(string=html, base_url=".").render(stylesheets=[CSS(filename=str(pdf.CSS_PATH))])
+    overflowing = _cells_overflowing(document.pages)
+    assert overflowing == [], "\n".join(map(repr, overflowing))
+    text = " ".join(box.text for page in document.pages for box in _text_boxes(page._page_box))
+    assert all(word in text.split() for word in words)
+
+
+def _text_boxes(box):
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)

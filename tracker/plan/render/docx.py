@@ -100,11 +100,11 @@ class Writer:
         self.word.add_paragraph()
 
 
-def column_widths(cells: list[list[str]], total: int) -> list[int]:
-    """Widths (EMU) that keep each column's longest word on one line where the page allows (a header
-    broken mid-word reads badly), sharing the rest by how much text the column holds."""
-    char = Pt(9 * 0.6)  # an average character of the table font, bold
-    padding = Pt(12)
+def column_widths(cells: list[list[str]], total: int, *, char: int = Pt(9 * 0.6), padding: int = Pt(12)) -> list[int]:
+    """Widths (in the unit of `total`; EMU here) that keep each column's longest word on one line where
+    the page allows (a header broken mid-word reads badly), sharing the rest by how much text the column
+    holds. `char` is an average character of the table font, bold; `padding` a cell's on both sides.
+    The PDF's fixed table layout uses the same rule (tracker/plan/render/html.py)."""
     count = len(cells[0])
     least = [max(len(word) for row in cells for word in (row[i].split() or [""])) * char + padding
              for i in range(count)]

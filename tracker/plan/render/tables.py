@@ -14,6 +14,10 @@ def chart_table(chart: dict[str, Any]) -> Table:
     return [t(c) for c in chart["columns"]], [[texts.chart_cell(v) for v in row] for row in chart["rows"]]
 
 
+def hubs_table(doc: dict[str, Any]) -> Table:
+    return [t("Hub"), t("leads")], [[h["name"], ", ".join(h["leads"])] for h in doc["process"]["hubs"]]
+
+
 def focus_table(doc: dict[str, Any]) -> Table:
     return ([t("measure"), t("title"), t("guiding_goal"), t("responsible"), t("horizon")],
             [[f["ref"], f["title"], f["goal_number"] or "—", ", ".join(f["responsible"]), texts.horizon(f["horizon"])]
