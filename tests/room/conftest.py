@@ -21,10 +21,11 @@ def now_local() -> datetime:
 
 @pytest.fixture
 def workshop(world):
-    start = now_local() - timedelta(minutes=30)
-    # Within today whatever the hour: from the start of the day to its end at the latest.
-    start = max(start, start.replace(hour=0, minute=0))
-    end = min(start + timedelta(hours=3), start.replace(hour=23, minute=59))
+    now = now_local()
+    # Within today whatever the hour: from half an hour ago, but not before midnight, to the end of the day
+    # at the latest (in the first half hour of a day "half an hour ago" is yesterday).
+    start = max(now - timedelta(minutes=30), now.replace(hour=0, minute=0))
+    end = min(start + timedelta(hours=3), now.replace(hour=23, minute=59))
     return factories.session(world.process, None, kind=SessionKind.PRIORITISATION, title="Priorisierungsworkshop",
                              starts_at=start, ends_at=end, status=SessionStatus.PLANNED)
 
