@@ -200,6 +200,7 @@ def make_app(app, app_config):
     yield _make
     for other in made:
         with other.app_context():
+            jobs.wait(30)  # its jobs run in threads of its own: done before its connections go
             db.engine.dispose()
 
 
