@@ -49,16 +49,17 @@ def test_a_note_written_while_the_interface_was_german_reads_in_english(app, cli
     assert api["history"][-1]["reason"] == "Prioritisation round “Frühjahr”: rank 1 with 13 points"
 
 
-def _migration():
-    path = Path(__file__).parent.parent / "migrations" / "versions" / "0011_decisions.py"
-    spec = importlib.util.spec_from_file_location("decisions_migration", path)
+def _migration(revision: str):
+    """A migration module (its file name starts with a digit: not importable by name)."""
+    path = Path(__file__).parent.parent / "migrations" / "versions" / f"{revision}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{revision}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def test_notes_written_before_are_converted_where_they_can_be_parsed(app, client, login, world):
-    convert = _migration().reason_message
+    convert = _migration("0011_decisions").reason_message
     german = convert("Priorisierungsrunde „Frühjahr“: Rang 2 mit 1.234,5 Punkten")
     assert german == {"key": "prioritisation.prioritised_dots",
                       "params": {"title": "Frühjahr", "rank": 2, "score": {"decimal": "1234.5"}}}
@@ -116,14 +117,6 @@ def test_the_version_comparison_shows_labels_links_and_rendered_markdown(client,
     assert "in_progress" not in changed and "description" not in changed
 
 
-def _audit_migration():
-    path = Path(__file__).parent.parent / "migrations" / "versions" / "0015_audit_messages.py"
-    spec = importlib.util.spec_from_file_location("audit_messages_migration", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_audit_summaries_written_before_read_in_the_readers_language(client, login, world):
     """The migration gives old English summaries their message key; a name that merely looks like one stays."""
     old = [("tally", "prioritisation_round", "paper tally 3: 12 people"),
@@ -134,7 +127,7 @@ def test_audit_summaries_written_before_read_in_the_readers_language(client, log
         db.session.add(AuditEvent(action=action, object_type=object_type, object_id=1, summary=summary,
                                   summary_message=None, changes={}))
     db.session.commit()
-    migration = _audit_migration()
+    migration = _migration("0015_audit_messages")
     with db.engine.begin() as connection:
         migration.op = Operations(MigrationContext.configure(connection))
         migration.upgrade()
